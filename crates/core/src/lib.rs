@@ -1,0 +1,12 @@
+//! Domain types and rules of Switchboard. Nothing here does I/O.
+
+pub mod email;
+pub mod id;
+pub mod role;
+pub mod scope;
+pub mod validation;
+
+pub use email::Email;
+pub use role::Role;
+pub use scope::{Scope, Scopes};
+pub use validation::ValidationError;
