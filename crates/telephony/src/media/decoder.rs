@@ -1,0 +1,93 @@
+//! Inbound frames of any carrier to [`MediaEvent`]s, without per-frame allocation.
+
+use super::event::{Audio, CarrierError, MediaEvent, StreamStart};
+use super::{Carrier, Track, decode_payload, telnyx, twilio};
+use crate::ParseError;
+
+/// How many distinct unknown event names a decoder remembers for log-once.
+/// Past that, every further new name reports `first: true` (bounded memory).
+const UNKNOWN_MEMORY: usize = 16;
+
+/// Turns one stream's text frames into [`MediaEvent`]s.
+///
+/// Create one per WebSocket. Audio is decoded into a buffer the decoder keeps,
+/// so after the first frame a media frame costs no allocation: the event
+/// borrows both the frame text and that buffer until the next call.
+#[derive(Debug, Clone)]
+pub struct MediaDecoder {
+    carrier: Carrier,
+    audio: Vec<u8>,
+    unknown_seen: Vec<String>,
+}
+
+impl MediaDecoder {
+    pub fn new(carrier: Carrier) -> Self {
+        MediaDecoder {
+            carrier,
+            // Room for 40 ms of 8 kHz mu-law; grows once if frames are larger.
+            audio: Vec::with_capacity(320),
+            unknown_seen: Vec::new(),
+        }
+    }
+
+    pub fn carrier(&self) -> Carrier {
+        self.carrier
+    }
+
+    /// Parses one text frame. Errors leave the decoder usable for the next frame.
+    pub fn decode<'s>(&'s mut self, text: &'s str) -> Result<MediaEvent<'s>, ParseError> {
+        match self.carrier {
+            Carrier::Twilio => self.twilio(text),
+            Carrier::Telnyx => self.telnyx(text),
+        }
+    }
+
+    fn twilio<'s>(&'s mut self, text: &'s str) -> Result<MediaEvent<'s>, ParseError> {
+        Ok(match twilio::Inbound::parse(text)? {
+            twilio::Inbound::Connected(_) => MediaEvent::Connected,
+            twilio::Inbound::Start(s) => MediaEvent::Started(Box::new(StreamStart::from_twilio(s))),
+            twilio::Inbound::Media(m) => {
+                decode_payload(&m.payload, &mut self.audio)?;
+                MediaEvent::Audio(Audio {
+                    track: m.track,
+                    chunk: Some(m.chunk),
+                    timestamp_ms: Some(m.timestamp),
+                    payload: &self.audio,
+                })
+            }
+            twilio::Inbound::Dtmf(d) => MediaEvent::Dtmf(d.digit),
+            twilio::Inbound::Mark(m) => MediaEvent::MarkPlayed(m.name),
+            twilio::Inbound::Stop(_) => MediaEvent::Stopped,
+            twilio::Inbound::Unknown { event } => self.unknown(event),
+        })
+    }
+
+    fn telnyx<'s>(&'s mut self, text: &'s str) -> Result<MediaEvent<'s>, ParseError> {
+        Ok(match telnyx::Inbound::parse(text)? {
+            telnyx::Inbound::Connected(_) => MediaEvent::Connected,
+            telnyx::Inbound::Start(s) => MediaEvent::Started(Box::new(StreamStart::from_telnyx(s))),
+            telnyx::Inbound::Media(m) => {
+                decode_payload(&m.payload, &mut self.audio)?;
+                MediaEvent::Audio(Audio {
+                    track: m.track.unwrap_or(Track::Inbound),
+                    chunk: m.chunk,
+                    timestamp_ms: m.timestamp,
+                    payload: &self.audio,
+                })
+            }
+            telnyx::Inbound::Dtmf(d) => MediaEvent::Dtmf(d.digit),
+            telnyx::Inbound::Mark(m) => MediaEvent::MarkPlayed(m.name),
+            telnyx::Inbound::Stop(_) => MediaEvent::Stopped,
+            telnyx::Inbound::Error(e) => MediaEvent::CarrierError(CarrierError::from_telnyx(e)),
+            telnyx::Inbound::Unknown { event } => self.unknown(event),
+        })
+    }
+
+    fn unknown<'s>(&mut self, event: String) -> MediaEvent<'s> {
+        let first = !self.unknown_seen.contains(&event);
+        if first && self.unknown_seen.len() < UNKNOWN_MEMORY {
+            self.unknown_seen.push(event.clone());
+        }
+        MediaEvent::Unknown { event, first }
+    }
+}

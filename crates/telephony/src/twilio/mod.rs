@@ -1,0 +1,3 @@
+//! Twilio webhooks.
+
+pub mod signature;
