@@ -20,21 +20,21 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &err {
-            if db.is_unique_violation() {
-                let constraint = db
-                    .constraint()
-                    .map(str::to_owned)
-                    // SQLite: "UNIQUE constraint failed: users.email"
-                    .or_else(|| {
-                        db.message()
-                            .rsplit(": ")
-                            .next()
-                            .map(|cols| cols.replace('.', "_"))
-                    })
-                    .unwrap_or_default();
-                return StoreError::Conflict { constraint };
-            }
+        if let sqlx::Error::Database(db) = &err
+            && db.is_unique_violation()
+        {
+            let constraint = db
+                .constraint()
+                .map(str::to_owned)
+                // SQLite: "UNIQUE constraint failed: users.email"
+                .or_else(|| {
+                    db.message()
+                        .rsplit(": ")
+                        .next()
+                        .map(|cols| cols.replace('.', "_"))
+                })
+                .unwrap_or_default();
+            return StoreError::Conflict { constraint };
         }
         if matches!(err, sqlx::Error::RowNotFound) {
             return StoreError::NotFound;
