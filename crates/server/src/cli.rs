@@ -1,0 +1,172 @@
+//! The command line. `switchboard` alone serves.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Overrides;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "switchboard",
+    version,
+    about = "Switchboard gives AI agents a phone line.",
+    long_about = "Switchboard gives AI agents a phone line: one server for the REST API, carrier webhooks, \
+                  media streams and MCP.\n\nWith no configuration it keeps its data in ./data (SQLite) and \
+                  listens on http://127.0.0.1:8080. Settings come from switchboard.toml, .env and \
+                  SWITCHBOARD_* environment variables; see docs/configuration.md.",
+    after_help = "Start here: `switchboard serve`, then open http://127.0.0.1:8080/docs"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Configuration file [default: ./switchboard.toml if present; env: SWITCHBOARD_CONFIG]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Folder for local data such as the SQLite database [env: SWITCHBOARD_DATA_DIR]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://USER:PASSWORD@HOST/DB [env: SWITCHBOARD_DATABASE_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default when no command is given).
+    Serve(ServeArgs),
+    /// Apply pending database migrations, then exit. `serve` does this too.
+    Migrate,
+    /// Manage tenants, users and API keys directly in the database.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Inspect the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Default, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, e.g. 0.0.0.0:8080 [env: SWITCHBOARD_LISTEN]
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create or list tenants.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Create users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Create or revoke API keys.
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Create a tenant and print its id.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// List every tenant.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user in a tenant. Without --password-stdin a password is generated and printed once.
+    Create {
+        /// The tenant's id (ten_...).
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// owner, admin or member.
+        #[arg(long, default_value = "owner")]
+        role: String,
+        /// Make the user an operator (platform administrator).
+        #[arg(long)]
+        operator: bool,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create an API key acting as the user with this email; the key is printed once.
+    Create {
+        /// The email of the user the key acts as.
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Comma-separated: read, write.
+        #[arg(long, default_value = "read,write")]
+        scopes: String,
+    },
+    /// Revoke an API key.
+    Revoke {
+        /// The key's id (key_...).
+        id: String,
+        /// The tenant the key belongs to (ten_...).
+        #[arg(long)]
+        tenant: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration (secrets redacted) and where each value came from.
+    Check,
+}
+
+impl Cli {
+    /// The flags that override configuration, for the loader.
+    pub fn overrides(&self) -> Overrides {
+        let listen = match &self.command {
+            Some(Command::Serve(args)) => args.listen.clone(),
+            _ => None,
+        };
+        Overrides {
+            config_file: self.global.config.clone(),
+            listen,
+            data_dir: self.global.data_dir.clone(),
+            database_url: self.global.database_url.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn no_command_means_serve_and_flags_become_overrides() {
+        let cli = Cli::parse_from(["switchboard", "--data-dir", "/tmp/sb"]);
+        assert!(cli.command.is_none());
+        assert_eq!(cli.overrides().data_dir, Some(PathBuf::from("/tmp/sb")));
+        let cli = Cli::parse_from(["switchboard", "serve", "--listen", "0.0.0.0:9"]);
+        assert_eq!(cli.overrides().listen.as_deref(), Some("0.0.0.0:9"));
+    }
+}

@@ -1,0 +1,173 @@
+//! The server's configuration: what can be set, its defaults, and its checks.
+//!
+//! Layers, lowest first: built-in defaults, `switchboard.toml`, `.env`, the process
+//! environment (`SWITCHBOARD_*`, `__` for nesting, `..._FILE` to read a secret from a file),
+//! then command-line flags. [`load`] merges them and remembers where each value came from.
+
+mod load;
+mod report;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use load::{ConfigError, LoadedConfig, Overrides, load, load_from};
+pub use report::render_report;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address and port the HTTP server binds.
+    pub listen: SocketAddr,
+    /// Folder for local state: the SQLite database lives here unless `database_url` says otherwise.
+    pub data_dir: PathBuf,
+    /// `sqlite://path` or `postgres://user:password@host/db`. Unset: SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    /// The public https URL carriers and browsers reach this server at (behind any proxy).
+    pub public_url: Option<String>,
+    /// Log filter, e.g. `info` or `info,switchboard=debug`.
+    pub log: String,
+    pub log_format: LogFormat,
+    pub auth: AuthConfig,
+    pub http: HttpConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines for a terminal.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Whether anyone may create a tenant with `POST /v1/auth/signup`.
+    pub allow_signup: bool,
+    /// How long a login session lasts.
+    pub session_ttl_hours: u32,
+    /// Login and signup attempts allowed per client IP per minute.
+    pub attempts_per_ip_per_minute: u32,
+    /// Login attempts allowed per account (email) per minute.
+    pub attempts_per_account_per_minute: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpConfig {
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Take the client IP from `X-Forwarded-For` (only behind a proxy you control).
+    pub trust_forwarded_for: bool,
+    /// How long shutdown waits for requests in flight.
+    pub shutdown_grace_seconds: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            public_url: None,
+            log: "info".into(),
+            log_format: LogFormat::Pretty,
+            auth: AuthConfig {
+                allow_signup: true,
+                session_ttl_hours: 24 * 30,
+                attempts_per_ip_per_minute: 30,
+                attempts_per_account_per_minute: 10,
+            },
+            http: HttpConfig {
+                max_body_bytes: 1024 * 1024,
+                trust_forwarded_for: false,
+                shutdown_grace_seconds: 30,
+            },
+        }
+    }
+}
+
+impl Config {
+    /// The database URL in effect: the configured one, or SQLite inside `data_dir`.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}/switchboard.db", self.data_dir.display()),
+        }
+    }
+
+    /// Cookies get `Secure` when browsers reach us over https.
+    pub fn cookies_secure(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// Checks that go beyond types: returns the offending key and what was expected.
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        if let Some(url) = &self.database_url
+            && switchboard_store::Backend::from_url(url).is_err()
+        {
+            return Err((
+                "database_url",
+                "a URL starting with sqlite:// or postgres://".into(),
+            ));
+        }
+        if let Some(url) = &self.public_url {
+            let parsed = url::Url::parse(url)
+                .map_err(|_| ("public_url", "an absolute http(s) URL".to_owned()))?;
+            if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+                return Err((
+                    "public_url",
+                    "an absolute http(s) URL such as https://switchboard.example.com".into(),
+                ));
+            }
+        }
+        if self.auth.session_ttl_hours == 0 {
+            return Err(("auth.session_ttl_hours", "a number of hours above 0".into()));
+        }
+        if self.auth.attempts_per_ip_per_minute == 0
+            || self.auth.attempts_per_account_per_minute == 0
+        {
+            return Err((
+                "auth.attempts_per_ip_per_minute",
+                "a number of attempts above 0".into(),
+            ));
+        }
+        if self.http.max_body_bytes < 1024 {
+            return Err(("http.max_body_bytes", "at least 1024 bytes".into()));
+        }
+        Ok(())
+    }
+}
+
+/// Keys whose values never appear anywhere: replaced by `<redacted>` in reports.
+const SECRET_KEYS: &[&str] = &[];
+
+/// Shows a value without its secret part: passwords inside URLs are masked.
+pub fn redact(key: &str, value: &str) -> String {
+    if SECRET_KEYS.contains(&key) {
+        return "<redacted>".into();
+    }
+    if key == "database_url" || key == "public_url" {
+        return redact_url_password(value);
+    }
+    value.to_owned()
+}
+
+fn redact_url_password(value: &str) -> String {
+    match url::Url::parse(value) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("redacted"));
+            url.to_string()
+        }
+        Ok(_) => value.to_owned(),
+        Err(_) => "<unparsable URL, redacted>".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

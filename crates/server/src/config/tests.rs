@@ -1,0 +1,185 @@
+use std::path::Path;
+
+use super::*;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn load_in(dir: &Path, pairs: &[(&str, &str)]) -> Result<LoadedConfig, ConfigError> {
+    load_from(&Overrides::default(), env(pairs), dir)
+}
+
+#[test]
+fn zero_config_listens_locally_with_sqlite_in_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = load_in(dir.path(), &[]).unwrap();
+    assert_eq!(loaded.config.listen.to_string(), "127.0.0.1:8080");
+    assert_eq!(
+        loaded.config.effective_database_url(),
+        "sqlite://./data/switchboard.db"
+    );
+    assert_eq!(loaded.source_of("listen"), "default");
+}
+
+#[test]
+fn layers_override_in_order_and_remember_their_source() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("switchboard.toml"),
+        "listen = \"0.0.0.0:9000\"\nlog = \"debug\"\n[auth]\nsession_ttl_hours = 5\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        "SWITCHBOARD_LOG=warn\nSWITCHBOARD_AUTH__SESSION_TTL_HOURS=6\n",
+    )
+    .unwrap();
+    let loaded = load_in(dir.path(), &[("SWITCHBOARD_AUTH__SESSION_TTL_HOURS", "7")]).unwrap();
+
+    assert_eq!(loaded.config.listen.to_string(), "0.0.0.0:9000");
+    assert!(
+        loaded.source_of("listen").starts_with("file "),
+        "{}",
+        loaded.source_of("listen")
+    );
+    assert_eq!(loaded.config.log, "warn");
+    assert_eq!(loaded.source_of("log"), ".env file SWITCHBOARD_LOG");
+    assert_eq!(loaded.config.auth.session_ttl_hours, 7);
+    assert_eq!(
+        loaded.source_of("auth.session_ttl_hours"),
+        "environment variable SWITCHBOARD_AUTH__SESSION_TTL_HOURS"
+    );
+
+    let flags = Overrides {
+        listen: Some("127.0.0.1:7000".into()),
+        ..Overrides::default()
+    };
+    let loaded = load_from(
+        &flags,
+        env(&[("SWITCHBOARD_LISTEN", "127.0.0.1:6000")]),
+        dir.path(),
+    )
+    .unwrap();
+    assert_eq!(loaded.config.listen.to_string(), "127.0.0.1:7000");
+    assert_eq!(loaded.source_of("listen"), "command-line flag");
+}
+
+#[test]
+fn a_secret_can_come_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("db-url");
+    std::fs::write(&secret, "postgres://app:s3cret@db.internal/switchboard\n").unwrap();
+    let loaded = load_in(
+        dir.path(),
+        &[("SWITCHBOARD_DATABASE_URL_FILE", secret.to_str().unwrap())],
+    )
+    .unwrap();
+    assert_eq!(
+        loaded.config.database_url.as_deref(),
+        Some("postgres://app:s3cret@db.internal/switchboard")
+    );
+    assert_eq!(
+        loaded.source_of("database_url"),
+        "file named by environment variable SWITCHBOARD_DATABASE_URL_FILE"
+    );
+
+    let report = render_report(&loaded);
+    assert!(!report.contains("s3cret"), "{report}");
+    assert!(
+        report.contains("postgres://app:redacted@db.internal/switchboard"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_bad_value_names_the_key_its_source_and_what_is_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = load_in(dir.path(), &[("SWITCHBOARD_LISTEN", "not-an-address")])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`listen`"), "{err}");
+    assert!(err.contains("SWITCHBOARD_LISTEN"), "{err}");
+    assert!(err.contains("socket address"), "{err}");
+
+    let err = load_in(dir.path(), &[("SWITCHBOARD_PUBLIC_URL", "ftp://x")])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`public_url`")
+            && err.contains("SWITCHBOARD_PUBLIC_URL")
+            && err.contains("http(s)"),
+        "{err}"
+    );
+
+    let err = load_in(dir.path(), &[("SWITCHBOARD_DATABASE_URL", "mysql://x")])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`database_url`") && err.contains("postgres://"),
+        "{err}"
+    );
+
+    std::fs::write(
+        dir.path().join("switchboard.toml"),
+        "[auth]\nallow_signup = \"perhaps\"\n",
+    )
+    .unwrap();
+    let err = load_in(dir.path(), &[]).unwrap_err().to_string();
+    assert!(
+        err.contains("`auth.allow_signup`") && err.contains("switchboard.toml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_setting_in_the_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("switchboard.toml"),
+        "listn = \"127.0.0.1:1\"\n",
+    )
+    .unwrap();
+    let err = load_in(dir.path(), &[]).unwrap_err().to_string();
+    assert!(
+        err.contains("listn") && err.contains("no such setting"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_named_config_file_must_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = load_in(
+        dir.path(),
+        &[("SWITCHBOARD_CONFIG", "/nope/switchboard.toml")],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("/nope/switchboard.toml"), "{err}");
+}
+
+#[test]
+fn the_report_shows_every_key_with_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = load_in(dir.path(), &[("SWITCHBOARD_LOG_FORMAT", "json")]).unwrap();
+    let report = render_report(&loaded);
+    for key in [
+        "listen",
+        "data_dir",
+        "database_url",
+        "public_url",
+        "log_format",
+        "auth.allow_signup",
+        "http.max_body_bytes",
+    ] {
+        assert!(report.contains(key), "{key} missing from\n{report}");
+    }
+    assert!(
+        report.contains("[environment variable SWITCHBOARD_LOG_FORMAT]"),
+        "{report}"
+    );
+}

@@ -1,0 +1,28 @@
+use std::sync::Arc;
+
+use switchboard_store::Store;
+
+use crate::auth::rate_limit::AuthLimiter;
+use crate::config::Config;
+use crate::http::Metrics;
+
+/// What every handler can reach. Cloned per request: everything inside is shared.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    pub limiter: Arc<AuthLimiter>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> Self {
+        let limiter = AuthLimiter::new(&config.auth);
+        Self {
+            store,
+            config: Arc::new(config),
+            limiter: Arc::new(limiter),
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+}

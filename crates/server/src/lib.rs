@@ -1,0 +1,13 @@
+//! The Switchboard server: the `switchboard` binary's library half, so tests can start the
+//! real application on port 0.
+
+pub mod auth;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod http;
+mod routes;
+pub mod server;
+pub mod telemetry;
+
+pub use server::Server;

@@ -1,0 +1,25 @@
+//! One module per resource, each with its own `router()`; `api()` gathers the documented ones.
+
+mod admin;
+mod api_keys;
+mod auth;
+pub mod health;
+mod me;
+mod members;
+mod tenant;
+mod views;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::http::AppState;
+
+/// Every `/v1` route, with the OpenAPI description generated from the handlers.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(auth::router())
+        .merge(me::router())
+        .merge(tenant::router())
+        .merge(members::router())
+        .merge(api_keys::router())
+        .merge(admin::router())
+}

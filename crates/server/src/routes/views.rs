@@ -1,0 +1,106 @@
+//! What the API shows of stored records. Hashes and other secrets have no field here.
+
+use serde::Serialize;
+use switchboard_core::{Role, Scope};
+use switchboard_store::{ApiKey, Page, Tenant, User};
+use utoipa::ToSchema;
+
+/// An instant as RFC 3339 in UTC, e.g. `2026-11-21T14:48:14.123Z`.
+pub fn instant(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TenantView {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<Tenant> for TenantView {
+    fn from(t: Tenant) -> Self {
+        Self {
+            id: t.id,
+            name: t.name,
+            created_at: instant(t.created_at),
+            updated_at: instant(t.updated_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub tenant_id: String,
+    pub email: String,
+    pub name: String,
+    #[schema(value_type = String, example = "owner")]
+    pub role: Role,
+    pub is_operator: bool,
+    pub created_at: String,
+}
+
+impl From<User> for UserView {
+    fn from(u: User) -> Self {
+        Self {
+            role: u.role(),
+            is_operator: u.is_operator(),
+            id: u.id,
+            tenant_id: u.tenant_id,
+            email: u.email,
+            name: u.name,
+            created_at: instant(u.created_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiKeyView {
+    pub id: String,
+    /// The user the key acts as.
+    pub user_id: String,
+    pub name: String,
+    /// The first characters of the key, to tell keys apart.
+    pub prefix: String,
+    #[schema(value_type = Vec<String>, example = json!(["read", "write"]))]
+    pub scopes: Vec<Scope>,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+impl From<ApiKey> for ApiKeyView {
+    fn from(k: ApiKey) -> Self {
+        Self {
+            scopes: k.scopes().to_list(),
+            id: k.id,
+            user_id: k.user_id,
+            name: k.name,
+            prefix: k.prefix,
+            created_at: instant(k.created_at),
+            last_used_at: k.last_used_at.map(instant),
+            revoked_at: k.revoked_at.map(instant),
+        }
+    }
+}
+
+/// A page of a list. Pass `next_cursor` back as `?cursor=` for the next page; it is absent on
+/// the last page.
+#[derive(Serialize, ToSchema)]
+pub struct List<T> {
+    pub data: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> List<T> {
+    pub fn from_page<R>(page: Page<R>, view: impl FnMut(R) -> T) -> Self {
+        let page = page.map(view);
+        Self {
+            data: page.items,
+            next_cursor: page.next_cursor,
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The server's life: open the store, bind, serve until told to stop, drain, exit.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use switchboard_store::{Store, now_ms};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::http::{AppState, router};
+
+/// A bound, migrated, ready-to-run server. Tests build one on port 0.
+pub struct Server {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Server {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let store = Store::open(&config.effective_database_url())
+            .await
+            .context("opening the database (see `database_url` in docs/configuration.md)")?;
+        let listener = TcpListener::bind(config.listen).await.with_context(|| {
+            format!(
+                "cannot listen on {} (is another server using that port?)",
+                config.listen
+            )
+        })?;
+        Ok(Self {
+            listener,
+            state: AppState::new(store, config),
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight finish for up to the
+    /// configured grace period.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let grace = Duration::from_secs(self.state.config.http.shutdown_grace_seconds);
+        let stopping = CancellationToken::new();
+        let housekeeping = tokio::spawn(housekeeping(self.state.clone(), stopping.clone()));
+
+        let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let signal = stopping.clone();
+        let serve = axum::serve(self.listener, app).with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: no new connections, finishing requests in flight");
+            signal.cancel();
+        });
+        let forced = async {
+            stopping.cancelled().await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            result = serve => result.context("the HTTP server failed")?,
+            () = forced => tracing::warn!(grace_seconds = grace.as_secs(), "requests still in flight after the grace period; stopping anyway"),
+        }
+        stopping.cancel();
+        housekeeping.await.ok();
+        self.state.store.close().await;
+        Ok(())
+    }
+}
+
+/// Periodic clean-up: expired sessions, idle rate-limit entries.
+async fn housekeeping(state: AppState, stopping: CancellationToken) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            () = stopping.cancelled() => return,
+        }
+        state.limiter.forget_idle();
+        if let Err(err) = state.store.delete_expired_sessions(now_ms()).await {
+            tracing::warn!(error = %err, "could not delete expired sessions");
+        }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

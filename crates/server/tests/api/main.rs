@@ -1,0 +1,12 @@
+//! HTTP-level tests: the real app on port 0, a fresh database per test, SQLite always and
+//! PostgreSQL when SWITCHBOARD_TEST_POSTGRES_URL is set.
+
+mod api_keys;
+mod auth;
+mod helpers;
+mod logs;
+mod members;
+mod operations;
+mod rate_limits;
+mod tenancy;
+mod validation;

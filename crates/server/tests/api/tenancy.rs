@@ -1,0 +1,78 @@
+//! Tenant A's session and API key get 404 on every tenant-scoped route that names one of
+//! tenant B's objects. Routes that take an id join this table as they arrive.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use switchboard_core::Role;
+use switchboard_testkit::TestDatabase;
+
+use crate::helpers::{expect_error, read, spawn_app};
+
+async fn another_tenants_objects_are_not_found(db: TestDatabase) {
+    let app = spawn_app(db).await;
+    let a = app.signup("a@example.com", "A").await;
+    let (_, a_key) = app.api_key(&a, &["read", "write"]).await;
+    let b = app.signup("b@example.com", "B").await;
+    let b_member = app
+        .add_member(&b, "b-member@example.com", Role::Member)
+        .await;
+    let (b_key_id, b_key) = app.api_key(&b, &["read"]).await;
+
+    let routes: Vec<(Method, String, Option<serde_json::Value>)> = vec![
+        (
+            Method::GET,
+            format!("/v1/tenant/members/{}", b_member.user_id),
+            None,
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/tenant/members/{}", b_member.user_id),
+            Some(json!({ "role": "admin" })),
+        ),
+        (
+            Method::DELETE,
+            format!("/v1/tenant/members/{}", b_member.user_id),
+            None,
+        ),
+        (Method::GET, format!("/v1/api-keys/{b_key_id}"), None),
+        (Method::DELETE, format!("/v1/api-keys/{b_key_id}"), None),
+    ];
+    for credential in [&a.token, &a_key] {
+        for (method, path, body) in &routes {
+            let response = app
+                .request(method.clone(), path, Some(credential), body.clone())
+                .await;
+            let (status, body) = read(response).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}: {body}");
+            assert_eq!(body["error"]["code"], "not_found");
+        }
+    }
+
+    // Lists show only the caller's tenant, and B's objects are untouched.
+    let (_, members) = read(app.get("/v1/tenant/members", &a.token).await).await;
+    assert_eq!(members["data"].as_array().unwrap().len(), 1);
+    let (_, keys) = read(app.get("/v1/api-keys", &a_key).await).await;
+    assert!(
+        keys["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|k| k["id"] != b_key_id.as_str())
+    );
+    assert_eq!(app.get("/v1/me", &b_key).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get("/v1/me", &b_member.token).await.status(),
+        StatusCode::OK
+    );
+    let (_, tenant) = read(app.get("/v1/tenant", &a_key).await).await;
+    assert_eq!(tenant["name"], "A");
+    expect_error(
+        app.get("/v1/tenant/members/usr_doesnotexist", &a.token)
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}
+
+switchboard_testkit::on_each_database!(another_tenants_objects_are_not_found);
