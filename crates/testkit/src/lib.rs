@@ -1,6 +1,7 @@
 //! Test support for Switchboard: throwaway databases now; wire-faithful fakes of the outside
 //! services (carriers, AI providers, billing) arrive with the issues that need them.
 
+pub mod caller;
 mod database;
 
 pub use database::{POSTGRES_URL_VAR, TestDatabase};
