@@ -10,6 +10,7 @@ pub enum IdKind {
     User,
     Session,
     ApiKey,
+    Call,
 }
 
 impl IdKind {
@@ -19,6 +20,7 @@ impl IdKind {
             IdKind::User => "usr",
             IdKind::Session => "ses",
             IdKind::ApiKey => "key",
+            IdKind::Call => "call",
         }
     }
 }

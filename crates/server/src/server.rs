@@ -71,6 +71,8 @@ impl Server {
             () = forced => tracing::warn!(grace_seconds = grace.as_secs(), "requests still in flight after the grace period; stopping anyway"),
         }
         stopping.cancel();
+        // HTTP is closed to new work; live calls get the grace period to finish.
+        self.state.media.drain(grace).await;
         housekeeping.await.ok();
         self.state.store.close().await;
         Ok(())
@@ -88,6 +90,9 @@ async fn housekeeping(state: AppState, stopping: CancellationToken) {
         state.limiter.forget_idle();
         if let Err(err) = state.store.delete_expired_sessions(now_ms()).await {
             tracing::warn!(error = %err, "could not delete expired sessions");
+        }
+        if let Err(err) = state.store.delete_expired_stream_tokens(now_ms()).await {
+            tracing::warn!(error = %err, "could not delete expired stream tokens");
         }
     }
 }

@@ -17,6 +17,7 @@ mod db;
 mod error;
 mod page;
 mod sessions;
+mod stream_tokens;
 mod tenants;
 mod users;
 
@@ -25,6 +26,7 @@ pub use db::{Backend, Store};
 pub use error::StoreError;
 pub use page::{Cursor, DEFAULT_PAGE, MAX_PAGE, Page, PageRequest};
 pub use sessions::Session;
+pub use stream_tokens::StreamGrant;
 pub use tenants::Tenant;
 pub use users::{NewUser, User};
 

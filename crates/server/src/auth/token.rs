@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 pub const SESSION_COOKIE: &str = "sb_session";
 const SESSION_PREFIX: &str = "sbs_";
 const API_KEY_PREFIX: &str = "sk_";
+const STREAM_TOKEN_PREFIX: &str = "mst_";
 /// How much of a key is kept for display, e.g. `sk_4fRt9x`.
 const DISPLAY_PREFIX_LEN: usize = API_KEY_PREFIX.len() + 6;
 
@@ -17,6 +18,11 @@ pub fn new_session_token() -> String {
 
 pub fn new_api_key() -> String {
     format!("{API_KEY_PREFIX}{}", random_part())
+}
+
+/// A one-time media-stream token (see `media::tokens`).
+pub fn new_stream_token() -> String {
+    format!("{STREAM_TOKEN_PREFIX}{}", random_part())
 }
 
 pub fn is_api_key(token: &str) -> bool {

@@ -31,6 +31,8 @@ pub struct Config {
     pub log_format: LogFormat,
     pub auth: AuthConfig,
     pub http: HttpConfig,
+    pub media: MediaConfig,
+    pub twilio: TwilioConfig,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +68,25 @@ pub struct HttpConfig {
     pub shutdown_grace_seconds: u64,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaConfig {
+    /// How long a media-stream token stays valid after it is issued.
+    pub stream_token_ttl_seconds: u64,
+    /// How far agent audio may run ahead of real time, in ms (at least 20).
+    pub playback_lead_ms: u64,
+    /// A media socket silent this long (no frames, no pongs) is treated as dead.
+    pub idle_timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TwilioConfig {
+    /// The account's auth token. When set, Twilio's media-stream upgrades must carry a valid
+    /// `X-Twilio-Signature`. Secret.
+    pub auth_token: Option<String>,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -86,6 +107,12 @@ impl Default for Config {
                 trust_forwarded_for: false,
                 shutdown_grace_seconds: 30,
             },
+            media: MediaConfig {
+                stream_token_ttl_seconds: 120,
+                playback_lead_ms: 80,
+                idle_timeout_seconds: 15,
+            },
+            twilio: TwilioConfig::default(),
         }
     }
 }
@@ -97,6 +124,16 @@ impl Config {
             Some(url) => url.clone(),
             None => format!("sqlite://{}/switchboard.db", self.data_dir.display()),
         }
+    }
+
+    /// The WebSocket URL carriers open for `path` (e.g. `/media/twilio`), from `public_url`;
+    /// `None` when no public URL is configured.
+    pub fn public_ws_url(&self, path: &str) -> Option<String> {
+        let base = self.public_url.as_deref()?.trim_end_matches('/');
+        let ws = base
+            .replacen("https://", "wss://", 1)
+            .replacen("http://", "ws://", 1);
+        Some(format!("{ws}{path}"))
     }
 
     /// Cookies get `Secure` when browsers reach us over https.
@@ -137,6 +174,18 @@ impl Config {
                 "a number of attempts above 0".into(),
             ));
         }
+        if self.media.playback_lead_ms < 20 {
+            return Err((
+                "media.playback_lead_ms",
+                "at least 20 (one 20 ms frame)".into(),
+            ));
+        }
+        if self.media.stream_token_ttl_seconds == 0 || self.media.idle_timeout_seconds == 0 {
+            return Err((
+                "media.stream_token_ttl_seconds",
+                "a number of seconds above 0".into(),
+            ));
+        }
         if self.http.max_body_bytes < 1024 {
             return Err(("http.max_body_bytes", "at least 1024 bytes".into()));
         }
@@ -145,11 +194,11 @@ impl Config {
 }
 
 /// Keys whose values never appear anywhere: replaced by `<redacted>` in reports.
-const SECRET_KEYS: &[&str] = &[];
+const SECRET_KEYS: &[&str] = &["twilio.auth_token"];
 
 /// Shows a value without its secret part: passwords inside URLs are masked.
 pub fn redact(key: &str, value: &str) -> String {
-    if SECRET_KEYS.contains(&key) {
+    if SECRET_KEYS.contains(&key) && value != "null" {
         return "<redacted>".into();
     }
     if key == "database_url" || key == "public_url" {

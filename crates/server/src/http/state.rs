@@ -5,6 +5,7 @@ use switchboard_store::Store;
 use crate::auth::rate_limit::AuthLimiter;
 use crate::config::Config;
 use crate::http::Metrics;
+use crate::media::LiveSessions;
 
 /// What every handler can reach. Cloned per request: everything inside is shared.
 #[derive(Clone)]
@@ -13,16 +14,20 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub limiter: Arc<AuthLimiter>,
     pub metrics: Arc<Metrics>,
+    pub media: Arc<LiveSessions>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> Self {
         let limiter = AuthLimiter::new(&config.auth);
+        let media = LiveSessions::default();
+        let metrics = Metrics::new(media.gauge());
         Self {
             store,
             config: Arc::new(config),
             limiter: Arc::new(limiter),
-            metrics: Arc::new(Metrics::default()),
+            metrics: Arc::new(metrics),
+            media: Arc::new(media),
         }
     }
 }

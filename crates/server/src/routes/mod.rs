@@ -22,4 +22,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(members::router())
         .merge(api_keys::router())
         .merge(admin::router())
+        .merge(crate::media::diagnostics_router())
 }

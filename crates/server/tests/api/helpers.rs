@@ -2,6 +2,7 @@ use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 use switchboard::Server;
 use switchboard::config::Config;
+use switchboard::http::AppState;
 use switchboard_core::Role;
 use switchboard_store::{NewUser, Store};
 use switchboard_testkit::TestDatabase;
@@ -14,6 +15,7 @@ pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
     pub store: Store,
+    pub state: AppState,
     _stop: oneshot::Sender<()>,
     _db: TestDatabase,
 }
@@ -30,14 +32,17 @@ pub async fn spawn_app(db: TestDatabase) -> TestApp {
 }
 
 pub async fn spawn_app_with(db: TestDatabase, adjust: impl FnOnce(&mut Config)) -> TestApp {
-    let mut config = Config::default();
-    config.listen = "127.0.0.1:0".parse().unwrap();
-    config.database_url = Some(db.url.clone());
+    let mut config = Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        database_url: Some(db.url.clone()),
+        ..Config::default()
+    };
     config.http.shutdown_grace_seconds = 1;
     adjust(&mut config);
     let server = Server::build(config).await.expect("the server starts");
     let base = format!("http://{}", server.local_addr());
-    let store = server.state().store.clone();
+    let state = server.state().clone();
+    let store = state.store.clone();
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(server.run_until(async move {
         stopped.await.ok();
@@ -50,6 +55,7 @@ pub async fn spawn_app_with(db: TestDatabase, adjust: impl FnOnce(&mut Config)) 
         base,
         http,
         store,
+        state,
         _stop: stop,
         _db: db,
     }

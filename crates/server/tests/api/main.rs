@@ -5,6 +5,7 @@ mod api_keys;
 mod auth;
 mod helpers;
 mod logs;
+mod media;
 mod members;
 mod operations;
 mod rate_limits;

@@ -1,0 +1,160 @@
+//! The WebSocket endpoints carriers stream call audio over.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::extract::ws::{self, Message, WebSocket, WebSocketUpgrade};
+use axum::http::HeaderMap;
+use axum::http::header::HOST;
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+use switchboard_telephony::media::{Carrier, MAX_MESSAGE_BYTES};
+use switchboard_telephony::twilio::signature;
+use switchboard_voice::{CloseFrame, Session, SessionConfig, SessionReport, WsIn, WsOut};
+
+use super::authenticator::TokenAuthenticator;
+use crate::http::{ApiError, AppState};
+
+/// Twilio: the upgrade must carry a valid `X-Twilio-Signature` when an auth token is configured.
+pub async fn twilio(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if let Some(auth_token) = &state.config.twilio.auth_token {
+        let url = state
+            .config
+            .public_ws_url("/media/twilio")
+            .unwrap_or_else(|| {
+                let host = headers
+                    .get(HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .unwrap_or_default();
+                format!("wss://{host}/media/twilio")
+            });
+        let presented = headers
+            .get(signature::HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if signature::validate(
+            auth_token,
+            &url,
+            std::iter::empty::<(&str, &str)>(),
+            presented,
+        )
+        .is_err()
+        {
+            tracing::warn!(%url, "media stream refused: X-Twilio-Signature missing or wrong");
+            return ApiError::Forbidden(
+                "the media stream's X-Twilio-Signature is missing or wrong".into(),
+            )
+            .into_response();
+        }
+    }
+    accept(state, upgrade, Carrier::Twilio)
+}
+
+/// Telnyx: the stream token in `start` is the proof (Telnyx does not sign stream upgrades).
+pub async fn telnyx(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+    accept(state, upgrade, Carrier::Telnyx)
+}
+
+fn accept(state: AppState, upgrade: WebSocketUpgrade, carrier: Carrier) -> Response {
+    upgrade
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .on_failed_upgrade(|err| tracing::warn!(error = %err, "media WebSocket upgrade failed"))
+        .on_upgrade(move |socket| {
+            let tracker = state.media.tracker().clone();
+            tracker.track_future(run(state, socket, carrier))
+        })
+}
+
+async fn run(state: AppState, socket: WebSocket, carrier: Carrier) {
+    let _active = state.media.enter();
+    let config = session_config(&state);
+    let session = match Session::new(
+        carrier,
+        config,
+        TokenAuthenticator {
+            store: state.store.clone(),
+        },
+    ) {
+        Ok(session) => session,
+        Err(err) => {
+            tracing::error!(error = %err, "the media configuration is invalid");
+            return;
+        }
+    };
+    let (sink, stream) = socket.split();
+    // Inbound frames pass through without copying their text; a transport error ends the stream.
+    let inbound = stream
+        .take_while(|m| std::future::ready(m.is_ok()))
+        .filter_map(|m| std::future::ready(m.ok()))
+        .map(|message| match message {
+            Message::Text(text) => WsIn::Text(text),
+            Message::Binary(bytes) => WsIn::Binary(bytes.to_vec()),
+            Message::Ping(bytes) => WsIn::Ping(bytes.to_vec()),
+            Message::Pong(bytes) => WsIn::Pong(bytes.to_vec()),
+            Message::Close(frame) => WsIn::Close(frame.map(|f| CloseFrame {
+                code: f.code,
+                reason: f.reason.to_string(),
+            })),
+        });
+    let outbound = sink.with(|out: WsOut| async move {
+        Ok::<_, axum::Error>(match out {
+            WsOut::Text(text) => Message::Text(text.into()),
+            WsOut::Ping(bytes) => Message::Ping(bytes.into()),
+            WsOut::Close(frame) => Message::Close(Some(ws::CloseFrame {
+                code: frame.code,
+                reason: frame.reason.into(),
+            })),
+        })
+    });
+
+    let cancel = session.cancel_token();
+    let end_all = state.media.end_all().clone();
+    let running = session.run(inbound, outbound);
+    tokio::pin!(running);
+    let report = tokio::select! {
+        report = &mut running => report,
+        () = end_all.cancelled() => {
+            cancel.cancel();
+            running.await
+        }
+    };
+    record(&state, carrier, &report);
+}
+
+fn session_config(state: &AppState) -> SessionConfig {
+    let media = &state.config.media;
+    SessionConfig {
+        playback_lead: Duration::from_millis(media.playback_lead_ms),
+        idle_timeout: Duration::from_secs(media.idle_timeout_seconds),
+        ..SessionConfig::default()
+    }
+}
+
+fn record(state: &AppState, carrier: Carrier, report: &SessionReport) {
+    let carrier = match carrier {
+        Carrier::Twilio => "twilio",
+        Carrier::Telnyx => "telnyx",
+    };
+    let end = format!("{:?}", report.end_reason);
+    let end_kind = end
+        .split(['{', '(', ' '])
+        .next()
+        .unwrap_or("unknown")
+        .to_owned();
+    state.metrics.media_sessions(carrier, &end_kind);
+    tracing::info!(
+        call_id = report.call_id.as_deref().unwrap_or(""),
+        carrier,
+        end = %end,
+        duration_ms = report.duration.as_millis() as u64,
+        frames_in = report.frames_in,
+        frames_out = report.frames_out,
+        barge_ins = report.barge_ins.len(),
+        turns = report.turns.len(),
+        "media session ended"
+    );
+}
