@@ -1,5 +1,7 @@
 //! Logging: readable lines in a terminal, or JSON lines with `log_format = "json"`.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
@@ -10,7 +12,9 @@ pub fn init(filter: &str, format: LogFormat) -> anyhow::Result<()> {
     })?;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colour only for a person at a terminal, never into files or collectors.
+        .with_ansi(std::io::stderr().is_terminal());
     let result = match format {
         LogFormat::Pretty => builder.try_init(),
         LogFormat::Json => builder
