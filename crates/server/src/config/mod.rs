@@ -166,11 +166,15 @@ impl Config {
         if self.auth.session_ttl_hours == 0 {
             return Err(("auth.session_ttl_hours", "a number of hours above 0".into()));
         }
-        if self.auth.attempts_per_ip_per_minute == 0
-            || self.auth.attempts_per_account_per_minute == 0
-        {
+        if self.auth.attempts_per_ip_per_minute == 0 {
             return Err((
                 "auth.attempts_per_ip_per_minute",
+                "a number of attempts above 0".into(),
+            ));
+        }
+        if self.auth.attempts_per_account_per_minute == 0 {
+            return Err((
+                "auth.attempts_per_account_per_minute",
                 "a number of attempts above 0".into(),
             ));
         }
@@ -180,9 +184,15 @@ impl Config {
                 "at least 20 (one 20 ms frame)".into(),
             ));
         }
-        if self.media.stream_token_ttl_seconds == 0 || self.media.idle_timeout_seconds == 0 {
+        if self.media.stream_token_ttl_seconds == 0 {
             return Err((
                 "media.stream_token_ttl_seconds",
+                "a number of seconds above 0".into(),
+            ));
+        }
+        if self.media.idle_timeout_seconds == 0 {
+            return Err((
+                "media.idle_timeout_seconds",
                 "a number of seconds above 0".into(),
             ));
         }

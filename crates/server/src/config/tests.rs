@@ -183,3 +183,26 @@ fn the_report_shows_every_key_with_its_source() {
         "{report}"
     );
 }
+
+#[test]
+fn every_key_is_documented() {
+    let docs = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/configuration.md"
+    ))
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let report = render_report(&load_in(dir.path(), &[]).unwrap());
+    let keys: Vec<&str> = report
+        .lines()
+        .skip(2)
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert!(keys.len() >= 10, "{report}");
+    for key in keys {
+        assert!(
+            docs.contains(&format!("| `{key}` |")),
+            "`{key}` is missing from docs/configuration.md"
+        );
+    }
+}
