@@ -1,6 +1,6 @@
 //! The server's life: open the store, bind, serve until told to stop, drain, exit.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -59,20 +59,39 @@ impl Server {
         let signal = stopping.clone();
         let serve = axum::serve(self.listener, app).with_graceful_shutdown(async move {
             shutdown.await;
-            tracing::info!("shutting down: no new connections, finishing requests in flight");
+            tracing::info!(
+                "shutting down: no new connections; requests and calls in flight may finish"
+            );
             signal.cancel();
         });
-        let forced = async {
-            stopping.cancelled().await;
-            tokio::time::sleep(grace).await;
+        let mut serve = std::pin::pin!(serve.into_future());
+        let http_finished = tokio::select! {
+            result = &mut serve => {
+                result.context("the HTTP server failed")?;
+                true
+            }
+            () = stopping.cancelled() => false,
         };
-        tokio::select! {
-            result = serve => result.context("the HTTP server failed")?,
-            () = forced => tracing::warn!(grace_seconds = grace.as_secs(), "requests still in flight after the grace period; stopping anyway"),
-        }
         stopping.cancel();
-        // HTTP is closed to new work; live calls get the grace period to finish.
-        self.state.media.drain(grace).await;
+        // One deadline for both: requests in flight and live calls.
+        let deadline = tokio::time::Instant::now() + grace;
+        let http = async {
+            if http_finished {
+                return Ok(());
+            }
+            match tokio::time::timeout_at(deadline, &mut serve).await {
+                Ok(result) => result.context("the HTTP server failed"),
+                Err(_) => {
+                    tracing::warn!(
+                        grace_seconds = grace.as_secs(),
+                        "requests still in flight at the shutdown deadline; stopping anyway"
+                    );
+                    Ok(())
+                }
+            }
+        };
+        let (http, ()) = tokio::join!(http, self.state.media.drain_until(deadline));
+        http?;
         housekeeping.await.ok();
         self.state.store.close().await;
         Ok(())
@@ -100,7 +119,10 @@ async fn housekeeping(state: AppState, stopping: CancellationToken) {
 /// Completes on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {
-        tokio::signal::ctrl_c().await.ok();
+        // Without a handler, never "receive" Ctrl-C (rather than shutting down at start).
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
     };
     #[cfg(unix)]
     let terminate = async {

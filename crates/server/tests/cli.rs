@@ -175,7 +175,7 @@ fn config_check_shows_sources_and_hides_secrets() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("switchboard.toml"),
-        "[twilio]\nauth_token = \"tw-secret-123\"\n",
+        "public_url = \"https://sb.example.com\"\n[twilio]\nauth_token = \"tw-secret-123\"\n",
     )
     .unwrap();
     let report = stdout(&run(switchboard(dir.path()).args(["config", "check"]).env(

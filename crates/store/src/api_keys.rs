@@ -1,6 +1,7 @@
 use switchboard_core::Scopes;
 use switchboard_core::id::{IdKind, new_id};
 
+use crate::users::fetch_user;
 use crate::{Page, PageRequest, Store, StoreError, User, now_ms};
 
 /// An API key's record. The key itself is never stored, only its hash and a display prefix.
@@ -73,15 +74,7 @@ impl Store {
         .bind(key_hash)
         .fetch_one(&self.pool)
         .await?;
-        let user = sqlx::query_as(concat!(
-            "SELECT ",
-            user_columns!(),
-            " FROM users WHERE tenant_id = $1 AND id = $2"
-        ))
-        .bind(&key.tenant_id)
-        .bind(&key.user_id)
-        .fetch_one(&self.pool)
-        .await?;
+        let user = fetch_user(&self.pool, &key.tenant_id, &key.user_id).await?;
         Ok((key, user))
     }
 

@@ -125,10 +125,12 @@ impl Store {
                 .await
                 .or_else(|err| match err {
                     // No migrations table yet: reachable, but not migrated.
-                    sqlx::Error::Database(_) => Ok(None),
+                    sqlx::Error::Database(db) if is_missing_table(db.as_ref()) => Ok(None),
                     other => Err(other),
                 })?;
-        Ok(applied == Some(latest))
+        // A newer replica may already have applied later migrations (a rolling deploy); this
+        // one stays ready as long as everything it knows is applied.
+        Ok(applied.is_some_and(|v| v >= latest))
     }
 
     pub async fn close(&self) {
@@ -136,11 +138,20 @@ impl Store {
     }
 }
 
+/// PostgreSQL's undefined_table, or SQLite's "no such table".
+fn is_missing_table(err: &dyn sqlx::error::DatabaseError) -> bool {
+    err.code().as_deref() == Some("42P01") || err.message().starts_with("no such table")
+}
+
 fn create_sqlite_parent_dir(url: &str) -> Result<(), StoreError> {
     let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let path = path.split('?').next().unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
-        return Ok(());
+    if path.is_empty() || path.starts_with(":memory:") || url.contains("mode=memory") {
+        // Each pooled connection would get its own empty database, and only one is migrated.
+        return Err(StoreError::UnsupportedUrl(
+            "an in-memory SQLite database cannot be shared by the connection pool; use a file"
+                .into(),
+        ));
     }
     if let Some(parent) = Path::new(path)
         .parent()

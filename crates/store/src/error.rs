@@ -7,6 +7,9 @@ pub enum StoreError {
     /// (PostgreSQL always, SQLite through the message).
     #[error("conflict: {constraint}")]
     Conflict { constraint: String },
+    /// The acting user's role may not make this change (checked under the tenant's lock).
+    #[error("the acting role may not make this change")]
+    NotPermitted,
     /// The change would leave a tenant without an owner.
     #[error("a tenant needs at least one owner")]
     LastOwner,
@@ -44,8 +47,9 @@ impl From<sqlx::Error> for StoreError {
 }
 
 impl StoreError {
-    /// Whether the conflict is on the column (or constraint) `name`, e.g. `email`.
-    pub fn is_conflict_on(&self, name: &str) -> bool {
-        matches!(self, StoreError::Conflict { constraint } if constraint.contains(name))
+    /// Whether a user with this email already exists (PostgreSQL names the constraint,
+    /// SQLite the column).
+    pub fn is_duplicate_email(&self) -> bool {
+        matches!(self, StoreError::Conflict { constraint } if constraint == "users_email_key" || constraint == "users_email")
     }
 }

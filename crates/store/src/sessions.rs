@@ -1,5 +1,6 @@
 use switchboard_core::id::{IdKind, new_id};
 
+use crate::users::fetch_user;
 use crate::{Store, StoreError, User, now_ms};
 
 /// A dashboard or API session opened by a login. Only the token's hash is stored.
@@ -46,15 +47,7 @@ impl Store {
         .bind(now)
         .fetch_one(&self.pool)
         .await?;
-        let user = sqlx::query_as(concat!(
-            "SELECT ",
-            user_columns!(),
-            " FROM users WHERE tenant_id = $1 AND id = $2"
-        ))
-        .bind(&session.tenant_id)
-        .bind(&session.user_id)
-        .fetch_one(&self.pool)
-        .await?;
+        let user = fetch_user(&self.pool, &session.tenant_id, &session.user_id).await?;
         Ok((session, user))
     }
 

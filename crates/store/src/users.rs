@@ -4,7 +4,7 @@ use switchboard_core::id::{IdKind, new_id};
 use crate::tenants::{insert_tenant, lock_tenant};
 use crate::{Page, PageRequest, Store, StoreError, Tenant, now_ms};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub struct User {
     pub id: String,
     pub tenant_id: String,
@@ -27,6 +27,19 @@ impl User {
     /// Platform administrators (operators) can see every tenant.
     pub fn is_operator(&self) -> bool {
         self.is_operator == 1
+    }
+}
+
+/// Leaves the password hash out, so a user can be logged with `?user`.
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("tenant_id", &self.tenant_id)
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("is_operator", &self.is_operator())
+            .finish_non_exhaustive()
     }
 }
 
@@ -79,15 +92,7 @@ impl Store {
     }
 
     pub async fn get_user(&self, tenant_id: &str, user_id: &str) -> Result<User, StoreError> {
-        Ok(sqlx::query_as(concat!(
-            "SELECT ",
-            user_columns!(),
-            " FROM users WHERE tenant_id = $1 AND id = $2"
-        ))
-        .bind(tenant_id)
-        .bind(user_id)
-        .fetch_one(&self.pool)
-        .await?)
+        fetch_user(&self.pool, tenant_id, user_id).await
     }
 
     pub async fn list_users(
@@ -108,16 +113,23 @@ impl Store {
         Ok(Page::from_rows(rows, page, |u: &User| &u.id))
     }
 
-    /// Changes a member's role, refusing to demote the tenant's last owner.
+    /// Changes a member's role on behalf of a user with role `acting`. Under the tenant's lock
+    /// it re-checks that `acting` may touch both the old and the new role (so a concurrent
+    /// promotion cannot be undone by someone who may no longer touch it), and refuses to demote
+    /// the last owner.
     pub async fn set_user_role(
         &self,
         tenant_id: &str,
         user_id: &str,
         role: Role,
+        acting: Role,
     ) -> Result<User, StoreError> {
         let mut tx = self.pool.begin().await?;
         lock_tenant(&mut tx, tenant_id).await?;
-        let current = fetch_user(&mut tx, tenant_id, user_id).await?;
+        let current = fetch_user(&mut *tx, tenant_id, user_id).await?;
+        if !acting.can_assign(current.role()) || !acting.can_assign(role) {
+            return Err(StoreError::NotPermitted);
+        }
         if current.role() == Role::Owner
             && role != Role::Owner
             && owner_count(&mut tx, tenant_id).await? <= 1
@@ -125,7 +137,8 @@ impl Store {
             return Err(StoreError::LastOwner);
         }
         let user = sqlx::query_as(concat!(
-            "UPDATE users SET role = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2 RETURNING ", user_columns!(), ""
+            "UPDATE users SET role = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2 RETURNING ",
+            user_columns!()
         ))
         .bind(tenant_id)
         .bind(user_id)
@@ -137,11 +150,20 @@ impl Store {
         Ok(user)
     }
 
-    /// Removes a member with their sessions and keys, refusing to remove the last owner.
-    pub async fn delete_user(&self, tenant_id: &str, user_id: &str) -> Result<(), StoreError> {
+    /// Removes a member with their sessions and keys on behalf of a user with role `acting`,
+    /// re-checking that role under the tenant's lock; the last owner cannot be removed.
+    pub async fn delete_user(
+        &self,
+        tenant_id: &str,
+        user_id: &str,
+        acting: Role,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         lock_tenant(&mut tx, tenant_id).await?;
-        let current = fetch_user(&mut tx, tenant_id, user_id).await?;
+        let current = fetch_user(&mut *tx, tenant_id, user_id).await?;
+        if !acting.can_assign(current.role()) {
+            return Err(StoreError::NotPermitted);
+        }
         if current.role() == Role::Owner && owner_count(&mut tx, tenant_id).await? <= 1 {
             return Err(StoreError::LastOwner);
         }
@@ -155,6 +177,26 @@ impl Store {
     }
 }
 
+/// One user of one tenant, through any executor (the pool or an open transaction).
+pub(crate) async fn fetch_user<'e, E>(
+    executor: E,
+    tenant_id: &str,
+    user_id: &str,
+) -> Result<User, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users WHERE tenant_id = $1 AND id = $2"
+    ))
+    .bind(tenant_id)
+    .bind(user_id)
+    .fetch_one(executor)
+    .await?)
+}
+
 async fn insert_user(
     tx: &mut sqlx::AnyConnection,
     tenant_id: &str,
@@ -163,7 +205,8 @@ async fn insert_user(
     let now = now_ms();
     Ok(sqlx::query_as(concat!(
         "INSERT INTO users (id, tenant_id, email, name, password_hash, role, is_operator, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING ", user_columns!(), ""
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING ",
+        user_columns!()
     ))
     .bind(new_id(IdKind::User))
     .bind(tenant_id)
@@ -173,22 +216,6 @@ async fn insert_user(
     .bind(user.role.as_str())
     .bind(i64::from(user.is_operator))
     .bind(now)
-    .fetch_one(tx)
-    .await?)
-}
-
-async fn fetch_user(
-    tx: &mut sqlx::AnyConnection,
-    tenant_id: &str,
-    user_id: &str,
-) -> Result<User, StoreError> {
-    Ok(sqlx::query_as(concat!(
-        "SELECT ",
-        user_columns!(),
-        " FROM users WHERE tenant_id = $1 AND id = $2"
-    ))
-    .bind(tenant_id)
-    .bind(user_id)
     .fetch_one(tx)
     .await?)
 }

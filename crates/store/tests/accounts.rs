@@ -49,7 +49,9 @@ async fn tenant_scoped_reads_never_cross_tenants(db: TestDatabase) {
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        store.delete_user(&tenant_b.id, &alice.id).await,
+        store
+            .delete_user(&tenant_b.id, &alice.id, Role::Owner)
+            .await,
         Err(StoreError::NotFound)
     ));
     let b_members = store
@@ -70,7 +72,7 @@ async fn duplicate_email_is_a_conflict_on_email(db: TestDatabase) {
         .create_tenant_with_owner("B", owner("same@x.test"))
         .await
         .unwrap_err();
-    assert!(err.is_conflict_on("email"), "{err:?}");
+    assert!(err.is_duplicate_email(), "{err:?}");
     // The failed signup left no orphan tenant behind.
     let tenants = store.list_tenants(&PageRequest::first(10)).await.unwrap();
     assert_eq!(tenants.items.len(), 1);
@@ -84,12 +86,12 @@ async fn the_last_owner_cannot_be_demoted_or_removed(db: TestDatabase) {
         .unwrap();
     assert!(matches!(
         store
-            .set_user_role(&tenant.id, &alice.id, Role::Admin)
+            .set_user_role(&tenant.id, &alice.id, Role::Admin, Role::Owner)
             .await,
         Err(StoreError::LastOwner)
     ));
     assert!(matches!(
-        store.delete_user(&tenant.id, &alice.id).await,
+        store.delete_user(&tenant.id, &alice.id, Role::Owner).await,
         Err(StoreError::LastOwner)
     ));
 
@@ -98,15 +100,15 @@ async fn the_last_owner_cannot_be_demoted_or_removed(db: TestDatabase) {
         .await
         .unwrap();
     store
-        .set_user_role(&tenant.id, &alice.id, Role::Member)
+        .set_user_role(&tenant.id, &alice.id, Role::Member, Role::Owner)
         .await
         .expect("a second owner exists");
     assert!(matches!(
-        store.delete_user(&tenant.id, &carol.id).await,
+        store.delete_user(&tenant.id, &carol.id, Role::Owner).await,
         Err(StoreError::LastOwner)
     ));
     store
-        .delete_user(&tenant.id, &alice.id)
+        .delete_user(&tenant.id, &alice.id, Role::Owner)
         .await
         .expect("members can be removed");
 }
@@ -168,7 +170,10 @@ async fn sessions_expire_and_die_with_their_user(db: TestDatabase) {
     ));
     assert_eq!(store.delete_expired_sessions(now).await.unwrap(), 1);
 
-    store.delete_user(&tenant.id, &bob.id).await.unwrap();
+    store
+        .delete_user(&tenant.id, &bob.id, Role::Owner)
+        .await
+        .unwrap();
     assert!(matches!(
         store.session_by_token_hash("hash-bob", now).await,
         Err(StoreError::NotFound)
@@ -234,3 +239,42 @@ switchboard_testkit::on_each_database!(
     sessions_expire_and_die_with_their_user,
     api_keys_resolve_until_revoked,
 );
+
+mod roles_under_the_lock {
+    use super::*;
+
+    /// The acting role is checked inside the transaction: an admin cannot touch an owner even if
+    /// the handler's earlier read said the target was a member.
+    async fn an_admin_cannot_demote_or_remove_an_owner(db: TestDatabase) {
+        let store = open(&db).await;
+        let (tenant, _alice) = store
+            .create_tenant_with_owner("A", owner("alice@a.test"))
+            .await
+            .unwrap();
+        let bob = store
+            .create_user(&tenant.id, owner("bob@a.test"))
+            .await
+            .unwrap();
+        let demoted = store
+            .set_user_role(&tenant.id, &bob.id, Role::Member, Role::Admin)
+            .await;
+        assert!(
+            matches!(demoted, Err(StoreError::NotPermitted)),
+            "{demoted:?}"
+        );
+        let removed = store.delete_user(&tenant.id, &bob.id, Role::Admin).await;
+        assert!(
+            matches!(removed, Err(StoreError::NotPermitted)),
+            "{removed:?}"
+        );
+        let promoted = store
+            .set_user_role(&tenant.id, &bob.id, Role::Owner, Role::Member)
+            .await;
+        assert!(
+            matches!(promoted, Err(StoreError::NotPermitted)),
+            "{promoted:?}"
+        );
+    }
+
+    switchboard_testkit::on_each_database!(an_admin_cannot_demote_or_remove_an_owner);
+}

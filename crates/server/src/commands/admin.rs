@@ -112,7 +112,7 @@ async fn create_user(
         StoreError::NotFound => {
             anyhow::anyhow!("no tenant {tenant}; list them with `switchboard admin tenant list`")
         }
-        e if e.is_conflict_on("email") => {
+        e if e.is_duplicate_email() => {
             anyhow::anyhow!("a user with the email {} already exists", email.as_str())
         }
         other => other.into(),

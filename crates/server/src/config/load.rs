@@ -65,6 +65,8 @@ pub fn load_from(
 ) -> Result<LoadedConfig, ConfigError> {
     let file = config_file(overrides, &env, cwd)?;
     let dotenv = read_dotenv(&cwd.join(".env"))?;
+    refuse_value_and_file(&env)?;
+    refuse_value_and_file(&dotenv)?;
 
     let mut figment = Figment::from(Named("default", Serialized::defaults(Config::default())));
     if let Some(path) = &file {
@@ -80,7 +82,11 @@ pub fn load_from(
             Serialized::defaults(overrides.clone()),
         ));
 
-    let config: Config = figment.extract().map_err(|err| explain(&figment, err))?;
+    // Environment values are all text; lossy extraction reads "30" as a number or "false" as a
+    // bool where the setting wants one, and leaves text alone where it wants text.
+    let config: Config = figment
+        .extract_lossy()
+        .map_err(|err| explain(&figment, err))?;
     config
         .validate()
         .map_err(|(key, expected)| ConfigError::BadValue {
@@ -115,13 +121,38 @@ fn config_file(
     }
 }
 
+/// `SWITCHBOARD_X` and `SWITCHBOARD_X_FILE` together is ambiguous; say so rather than pick one.
+fn refuse_value_and_file(vars: &[(String, String)]) -> Result<(), ConfigError> {
+    for (name, _) in vars {
+        if let Some(plain) = name.strip_suffix("_FILE")
+            && config_key(plain).is_some()
+            && vars.iter().any(|(other, _)| other == plain)
+        {
+            return Err(ConfigError::Other(format!(
+                "set either {plain} or {name}, not both"
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn read_dotenv(path: &Path) -> Result<Vec<(String, String)>, ConfigError> {
     if !path.is_file() {
         return Ok(Vec::new());
     }
     dotenvy::from_path_iter(path)
         .and_then(|iter| iter.collect::<Result<Vec<_>, _>>())
-        .map_err(|e| ConfigError::Other(format!("cannot read {}: {e}", path.display())))
+        .map_err(|e| {
+            // dotenvy's message quotes the offending line, which may hold a secret.
+            let what = match e {
+                dotenvy::Error::LineParse(_, index) => {
+                    format!("a line does not parse (at character {index})")
+                }
+                dotenvy::Error::Io(io) => io.to_string(),
+                _ => "it does not parse".to_owned(),
+            };
+            ConfigError::Other(format!("cannot read {}: {what}", path.display()))
+        })
 }
 
 /// `SWITCHBOARD_*` variables from one place (the process environment or `.env`) as a figment
@@ -137,7 +168,7 @@ impl EnvLayer {
         let mut values = Dict::new();
         for (name, value) in vars {
             if let Some(key) = config_key(&name).filter(|k| !k.ends_with("_file")) {
-                insert_nested(&mut values, &key, parse_env_value(&value));
+                insert_nested(&mut values, &key, Value::from(value));
             }
         }
         let metadata = Metadata::named(place).interpolater(|_, keys| env_name(keys));
@@ -193,22 +224,6 @@ fn config_key(name: &str) -> Option<String> {
 
 fn env_name(keys: &[&str]) -> String {
     format!("{ENV_PREFIX}{}", keys.join("__").to_uppercase())
-}
-
-/// Environment values are text; numbers and booleans are recognised so typed keys accept
-/// them, and everything else stays a string.
-fn parse_env_value(raw: &str) -> Value {
-    let trimmed = raw.trim();
-    if let Ok(b) = trimmed.parse::<bool>() {
-        return Value::from(b);
-    }
-    if let Ok(n) = trimmed.parse::<u64>() {
-        return Value::from(n);
-    }
-    if let Ok(n) = trimmed.parse::<i64>() {
-        return Value::from(n);
-    }
-    Value::from(raw.to_owned())
 }
 
 fn insert_nested(dict: &mut Dict, dotted: &str, value: Value) {
@@ -278,6 +293,8 @@ fn explain(figment: &Figment, err: figment::Error) -> ConfigError {
                 problem: "no such setting (see docs/configuration.md)".into(),
             };
         }
+        // figment quotes the value it could not use; a secret's value must not reach the terminal.
+        _ if super::SECRET_KEYS.contains(&key.as_str()) => "expected a string".to_owned(),
         kind => kind.to_string(),
     };
     ConfigError::BadValue {

@@ -6,6 +6,7 @@
 
 mod load;
 mod report;
+mod secret;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use load::{ConfigError, LoadedConfig, Overrides, load, load_from};
 pub use report::render_report;
+pub use secret::Secret;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -23,7 +25,7 @@ pub struct Config {
     /// Folder for local state: the SQLite database lives here unless `database_url` says otherwise.
     pub data_dir: PathBuf,
     /// `sqlite://path` or `postgres://user:password@host/db`. Unset: SQLite in `data_dir`.
-    pub database_url: Option<String>,
+    pub database_url: Option<Secret>,
     /// The public https URL carriers and browsers reach this server at (behind any proxy).
     pub public_url: Option<String>,
     /// Log filter, e.g. `info` or `info,switchboard=debug`.
@@ -84,7 +86,7 @@ pub struct MediaConfig {
 pub struct TwilioConfig {
     /// The account's auth token. When set, Twilio's media-stream upgrades must carry a valid
     /// `X-Twilio-Signature`. Secret.
-    pub auth_token: Option<String>,
+    pub auth_token: Option<Secret>,
 }
 
 impl Default for Config {
@@ -121,7 +123,7 @@ impl Config {
     /// The database URL in effect: the configured one, or SQLite inside `data_dir`.
     pub fn effective_database_url(&self) -> String {
         match &self.database_url {
-            Some(url) => url.clone(),
+            Some(url) => url.expose().to_owned(),
             None => format!("sqlite://{}/switchboard.db", self.data_dir.display()),
         }
     }
@@ -146,7 +148,7 @@ impl Config {
     /// Checks that go beyond types: returns the offending key and what was expected.
     fn validate(&self) -> Result<(), (&'static str, String)> {
         if let Some(url) = &self.database_url
-            && switchboard_store::Backend::from_url(url).is_err()
+            && switchboard_store::Backend::from_url(url.expose()).is_err()
         {
             return Err((
                 "database_url",
@@ -162,6 +164,14 @@ impl Config {
                     "an absolute http(s) URL such as https://switchboard.example.com".into(),
                 ));
             }
+        }
+        if self.twilio.auth_token.is_some() && self.public_url.is_none() {
+            return Err((
+                "public_url",
+                "the https URL Twilio reaches this server at: with twilio.auth_token set, \
+                 X-Twilio-Signature is checked against it"
+                    .into(),
+            ));
         }
         if self.auth.session_ttl_hours == 0 {
             return Err(("auth.session_ttl_hours", "a number of hours above 0".into()));
@@ -204,7 +214,7 @@ impl Config {
 }
 
 /// Keys whose values never appear anywhere: replaced by `<redacted>` in reports.
-const SECRET_KEYS: &[&str] = &["twilio.auth_token"];
+pub(crate) const SECRET_KEYS: &[&str] = &["twilio.auth_token"];
 
 /// Shows a value without its secret part: passwords inside URLs are masked.
 pub fn redact(key: &str, value: &str) -> String {
@@ -218,14 +228,32 @@ pub fn redact(key: &str, value: &str) -> String {
 }
 
 fn redact_url_password(value: &str) -> String {
-    match url::Url::parse(value) {
-        Ok(mut url) if url.password().is_some() => {
-            let _ = url.set_password(Some("redacted"));
-            url.to_string()
-        }
-        Ok(_) => value.to_owned(),
-        Err(_) => "<unparsable URL, redacted>".into(),
+    let Ok(mut url) = url::Url::parse(value) else {
+        return "<unparsable URL, redacted>".into();
+    };
+    if url.password().is_some() {
+        let _ = url.set_password(Some("redacted"));
     }
+    // PostgreSQL URLs may carry the password as a query parameter too.
+    if url.query_pairs().any(|(k, _)| is_password_param(&k)) {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if is_password_param(&k) {
+                    "redacted".to_owned()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    url.to_string()
+}
+
+fn is_password_param(key: &str) -> bool {
+    matches!(key, "password" | "sslpassword")
 }
 
 #[cfg(test)]

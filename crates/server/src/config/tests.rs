@@ -79,7 +79,7 @@ fn a_secret_can_come_from_a_file() {
     )
     .unwrap();
     assert_eq!(
-        loaded.config.database_url.as_deref(),
+        loaded.config.database_url.as_ref().map(Secret::expose),
         Some("postgres://app:s3cret@db.internal/switchboard")
     );
     assert_eq!(
@@ -205,4 +205,70 @@ fn every_key_is_documented() {
             "`{key}` is missing from docs/configuration.md"
         );
     }
+}
+
+#[test]
+fn numeric_looking_text_stays_text_and_numbers_still_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = load_in(
+        dir.path(),
+        &[
+            ("SWITCHBOARD_DATA_DIR", "2024"),
+            ("SWITCHBOARD_HTTP__MAX_BODY_BYTES", "4096"),
+            ("SWITCHBOARD_AUTH__ALLOW_SIGNUP", "false"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(loaded.config.data_dir, std::path::PathBuf::from("2024"));
+    assert_eq!(loaded.config.http.max_body_bytes, 4096);
+    assert!(!loaded.config.auth.allow_signup);
+}
+
+#[test]
+fn a_value_and_its_file_together_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = load_in(
+        dir.path(),
+        &[
+            ("SWITCHBOARD_DATABASE_URL", "sqlite://a.db"),
+            ("SWITCHBOARD_DATABASE_URL_FILE", "/x"),
+        ],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("SWITCHBOARD_DATABASE_URL_FILE") && err.contains("not both"),
+        "{err}"
+    );
+}
+
+#[test]
+fn secrets_stay_out_of_errors_debug_and_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        "SWITCHBOARD_LOG=info\nthis line is not valid env-secret-789\n",
+    )
+    .unwrap();
+    let err = load_in(dir.path(), &[]).unwrap_err().to_string();
+    assert!(!err.contains("env-secret-789"), "{err}");
+    std::fs::remove_file(dir.path().join(".env")).unwrap();
+
+    let url = "postgres://app@db.internal/switchboard?password=query-secret-456&sslmode=require";
+    let loaded = load_in(
+        dir.path(),
+        &[
+            ("SWITCHBOARD_DATABASE_URL", url),
+            ("SWITCHBOARD_TWILIO__AUTH_TOKEN", "tw-secret-123"),
+            ("SWITCHBOARD_PUBLIC_URL", "https://sb.example.com"),
+        ],
+    )
+    .unwrap();
+    let report = render_report(&loaded);
+    let debug = format!("{:?}", loaded.config);
+    for leaked in ["query-secret-456", "tw-secret-123"] {
+        assert!(!report.contains(leaked), "{report}");
+        assert!(!debug.contains(leaked), "{debug}");
+    }
+    assert!(report.contains("sslmode=require"), "{report}");
 }

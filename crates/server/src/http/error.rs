@@ -33,6 +33,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("too many attempts; try again in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
+    #[error("the server is busy; try again in {retry_after_secs} s")]
+    Unavailable { retry_after_secs: u64 },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -80,6 +82,7 @@ impl ApiError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -104,7 +107,9 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, Json(body)).into_response();
-        if let ApiError::TooManyRequests { retry_after_secs } = self {
+        if let ApiError::TooManyRequests { retry_after_secs }
+        | ApiError::Unavailable { retry_after_secs } = self
+        {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
@@ -122,11 +127,22 @@ impl From<ValidationError> for ApiError {
     }
 }
 
+impl From<crate::auth::password::PasswordError> for ApiError {
+    fn from(err: crate::auth::password::PasswordError) -> Self {
+        match err {
+            crate::auth::password::PasswordError::Busy => ApiError::Unavailable {
+                retry_after_secs: 1,
+            },
+            crate::auth::password::PasswordError::Failed(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound => ApiError::NotFound,
-            StoreError::Conflict { .. } if err.is_conflict_on("email") => ApiError::Conflict {
+            StoreError::Conflict { .. } if err.is_duplicate_email() => ApiError::Conflict {
                 field: Some("email".into()),
                 message: "an account with this email already exists".into(),
             },
@@ -134,6 +150,9 @@ impl From<StoreError> for ApiError {
                 field: None,
                 message: format!("this would duplicate an existing record ({constraint})"),
             },
+            StoreError::NotPermitted => {
+                ApiError::Forbidden("your role may not make this change to this member".into())
+            }
             StoreError::LastOwner => ApiError::Conflict {
                 field: Some("role".into()),
                 message: "a tenant needs at least one owner".into(),

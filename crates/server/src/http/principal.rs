@@ -100,7 +100,10 @@ impl FromRequestParts<AppState> for Principal {
                     needed.as_str()
                 )));
             }
-            state.store.touch_api_key(&key, now).await?;
+            // Recording the use is bookkeeping: a busy database must not fail the request.
+            if let Err(err) = state.store.touch_api_key(&key, now).await {
+                tracing::warn!(error = %err, api_key_id = %key.id, "could not record an API key's use");
+            }
             let credential = Credential::ApiKey {
                 key_id: key.id.clone(),
                 scopes: key.scopes(),

@@ -29,11 +29,12 @@ pub fn router(state: AppState) -> Router {
         // The Swagger UI assets are compiled into the binary (the crate's `vendored` feature).
         .merge(SwaggerUi::new("/docs").url("/v1/openapi.json", openapi))
         .fallback(|| async { ApiError::NotFound })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), record_metrics))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CatchPanicLayer::custom(|_panic| {
             ApiError::internal(anyhow::anyhow!("a handler panicked")).into_response()
         }))
+        // Outside the panic catcher, so a panic is counted as the 500 it became.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), record_metrics))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {

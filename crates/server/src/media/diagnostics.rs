@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header::HOST;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Serialize;
 use switchboard_core::id::{IdKind, new_id};
@@ -54,16 +53,7 @@ async fn echo_stream(
     let stream_token = tokens::issue(&state.store, &grant, ttl)
         .await
         .map_err(ApiError::from)?;
-    let stream_url = state
-        .config
-        .public_ws_url("/media/twilio")
-        .unwrap_or_else(|| {
-            let host = headers
-                .get(HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("127.0.0.1:8080");
-            format!("ws://{host}/media/twilio")
-        });
+    let stream_url = super::stream_url(&state.config, &headers, super::TWILIO_PATH);
     let twiml = twiml::Response::new()
         .connect_stream(
             twiml::Stream::new(&stream_url).parameter(STREAM_TOKEN_PARAMETER, &stream_token),

@@ -39,22 +39,34 @@ impl LiveSessions {
         ActiveGuard(&self.active)
     }
 
-    /// Lets live calls finish for up to `grace`, then ends the rest.
-    pub async fn drain(&self, grace: Duration) {
+    /// Lets live calls finish until `deadline`, then ends the rest and waits (briefly) for them
+    /// to close their sockets.
+    pub async fn drain_until(&self, deadline: tokio::time::Instant) {
         self.tracker.close();
-        if tokio::time::timeout(grace, self.tracker.wait())
+        if tokio::time::timeout_at(deadline, self.tracker.wait())
             .await
             .is_err()
         {
             tracing::warn!(
                 active = self.active(),
-                "ending live calls still running after the grace period"
+                "ending live calls still running at the shutdown deadline"
             );
             self.end_all.cancel();
-            self.tracker.wait().await;
+            if tokio::time::timeout(ENDING_WAIT, self.tracker.wait())
+                .await
+                .is_err()
+            {
+                tracing::warn!(
+                    active = self.active(),
+                    "some calls did not end in time; exiting anyway"
+                );
+            }
         }
     }
 }
+
+/// How long ended calls get to say goodbye to the carrier (close frames) at shutdown.
+const ENDING_WAIT: Duration = Duration::from_secs(3);
 
 pub struct ActiveGuard<'a>(&'a Gauge<i64, AtomicI64>);
 

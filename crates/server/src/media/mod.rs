@@ -15,8 +15,27 @@ pub use live::LiveSessions;
 
 use crate::http::AppState;
 
+pub const TWILIO_PATH: &str = "/media/twilio";
+pub const TELNYX_PATH: &str = "/media/telnyx";
+
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/media/twilio", get(socket::twilio))
-        .route("/media/telnyx", get(socket::telnyx))
+        .route(TWILIO_PATH, get(socket::twilio))
+        .route(TELNYX_PATH, get(socket::telnyx))
+}
+
+/// The WebSocket URL a carrier should open for `path`: under `public_url` when configured,
+/// else on the host this request came in on (good enough on a LAN or in tests).
+pub fn stream_url(
+    config: &crate::config::Config,
+    headers: &axum::http::HeaderMap,
+    path: &str,
+) -> String {
+    config.public_ws_url(path).unwrap_or_else(|| {
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1:8080");
+        format!("ws://{host}{path}")
+    })
 }

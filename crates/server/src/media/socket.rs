@@ -5,13 +5,13 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::extract::ws::{self, Message, WebSocket, WebSocketUpgrade};
 use axum::http::HeaderMap;
-use axum::http::header::HOST;
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use switchboard_telephony::media::{Carrier, MAX_MESSAGE_BYTES};
 use switchboard_telephony::twilio::signature;
 use switchboard_voice::{CloseFrame, Session, SessionConfig, SessionReport, WsIn, WsOut};
 
+use super::TWILIO_PATH;
 use super::authenticator::TokenAuthenticator;
 use crate::http::{ApiError, AppState};
 
@@ -22,22 +22,14 @@ pub async fn twilio(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     if let Some(auth_token) = &state.config.twilio.auth_token {
-        let url = state
-            .config
-            .public_ws_url("/media/twilio")
-            .unwrap_or_else(|| {
-                let host = headers
-                    .get(HOST)
-                    .and_then(|h| h.to_str().ok())
-                    .unwrap_or_default();
-                format!("wss://{host}/media/twilio")
-            });
+        // Configuration requires `public_url` with an auth token: Twilio signs the public URL.
+        let url = state.config.public_ws_url(TWILIO_PATH).unwrap_or_default();
         let presented = headers
             .get(signature::HEADER)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
         if signature::validate(
-            auth_token,
+            auth_token.expose(),
             &url,
             std::iter::empty::<(&str, &str)>(),
             presented,

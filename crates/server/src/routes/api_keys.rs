@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use switchboard_core::validation::required_text;
-use switchboard_core::{Role, Scope, Scopes};
+use switchboard_core::{Scope, Scopes};
 use switchboard_store::{ApiKey, NewApiKey};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -132,7 +132,7 @@ async fn revoke_key(
 /// A key the caller may see: members see only their own; others' are simply not found.
 async fn visible_key(state: &AppState, principal: &Principal, id: &str) -> ApiResult<ApiKey> {
     let key = state.store.get_api_key(principal.tenant_id(), id).await?;
-    if key.user_id != principal.user.id && principal.role() < Role::Admin {
+    if key.user_id != principal.user.id && !principal.role().can_manage_tenant() {
         return Err(ApiError::NotFound);
     }
     Ok(key)

@@ -84,9 +84,7 @@ async fn signup(
     let name = required_text("name", &body.name, 200)?;
     let tenant_name = required_text("tenant_name", &body.tenant_name, 200)?;
 
-    let password_hash = password::hash(body.password)
-        .await
-        .map_err(ApiError::Internal)?;
+    let password_hash = password::hash(body.password).await?;
     let owner = NewUser {
         email: email.as_str(),
         name: &name,
@@ -132,9 +130,7 @@ async fn login(
         Err(other) => return Err(other.into()),
     };
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
-    let matches = password::verify(body.password, stored_hash)
-        .await
-        .map_err(ApiError::Internal)?;
+    let matches = password::verify(body.password, stored_hash).await?;
     let Some(user) = user.filter(|_| matches) else {
         tracing::info!("login refused");
         return Err(ApiError::Unauthorized("the email or the password is wrong"));
@@ -204,8 +200,9 @@ fn session_cookie(state: &AppState, value: String, max_age_ms: i64) -> Cookie<'s
         .build()
 }
 
-/// The client's IP: the socket peer, or the first `X-Forwarded-For` hop when configured to
-/// trust a proxy in front.
+/// The client's IP: the socket peer, or — when configured to trust a proxy in front — the
+/// last `X-Forwarded-For` entry, the one that proxy appended (earlier entries are whatever the
+/// client chose to send, so they cannot key a rate limit).
 pub struct ClientIp(pub IpAddr);
 
 impl FromRequestParts<AppState> for ClientIp {
@@ -215,9 +212,11 @@ impl FromRequestParts<AppState> for ClientIp {
         if state.config.http.trust_forwarded_for
             && let Some(ip) = parts
                 .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .next_back()
                 .and_then(|v| v.trim().parse().ok())
         {
             return Ok(ClientIp(ip));

@@ -67,9 +67,7 @@ async fn add_member(
     let email = Email::parse("email", &body.email)?;
     let name = required_text("name", &body.name, 200)?;
     password::check_policy("password", &body.password)?;
-    let password_hash = password::hash(body.password)
-        .await
-        .map_err(ApiError::Internal)?;
+    let password_hash = password::hash(body.password).await?;
     let new = NewUser {
         email: email.as_str(),
         name: &name,
@@ -116,7 +114,7 @@ async fn update_member(
     Ok(Json(
         state
             .store
-            .set_user_role(principal.tenant_id(), &id, body.role)
+            .set_user_role(principal.tenant_id(), &id, body.role, principal.role())
             .await?
             .into(),
     ))
@@ -134,7 +132,10 @@ async fn remove_member(
 ) -> ApiResult<StatusCode> {
     let target = state.store.get_user(principal.tenant_id(), &id).await?;
     require_can_assign(&principal, target.role())?;
-    state.store.delete_user(principal.tenant_id(), &id).await?;
+    state
+        .store
+        .delete_user(principal.tenant_id(), &id, principal.role())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

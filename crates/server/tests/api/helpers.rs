@@ -34,7 +34,7 @@ pub async fn spawn_app(db: TestDatabase) -> TestApp {
 pub async fn spawn_app_with(db: TestDatabase, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config {
         listen: "127.0.0.1:0".parse().unwrap(),
-        database_url: Some(db.url.clone()),
+        database_url: Some(db.url.as_str().into()),
         ..Config::default()
     };
     config.http.shutdown_grace_seconds = 1;

@@ -60,3 +60,40 @@ switchboard_testkit::on_each_database!(
     login_attempts_are_limited_per_account,
     signups_and_logins_are_limited_per_ip
 );
+
+mod behind_a_proxy {
+    use super::*;
+
+    /// Behind a trusted proxy, the proxy's own entry (the last) keys the limit: a client that
+    /// forges earlier `X-Forwarded-For` entries gains nothing.
+    async fn forged_forwarded_for_entries_do_not_escape_the_limit(db: TestDatabase) {
+        let app = spawn_app_with(db, |c| {
+            c.auth.attempts_per_ip_per_minute = 2;
+            c.http.trust_forwarded_for = true;
+        })
+        .await;
+        let body = json!({ "email": "a@example.com", "password": "whatever1" });
+        let mut statuses = Vec::new();
+        for forged in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
+            let response = app
+                .http
+                .post(format!("{}/v1/auth/login", app.base))
+                .header("x-forwarded-for", format!("{forged}, 203.0.113.9"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            statuses.push(response.status());
+        }
+        assert_eq!(
+            statuses,
+            [
+                StatusCode::UNAUTHORIZED,
+                StatusCode::UNAUTHORIZED,
+                StatusCode::TOO_MANY_REQUESTS
+            ]
+        );
+    }
+
+    switchboard_testkit::on_each_database!(forged_forwarded_for_entries_do_not_escape_the_limit);
+}
