@@ -287,7 +287,90 @@ async fn a_dropped_socket_ends_the_session_and_frees_it(db: TestDatabase) {
     );
 }
 
+/// Telnyx speaks its own dialect (`stream_id`, `custom_parameters`, PCMU); the same echo agent
+/// answers it through `/media/telnyx`.
+async fn a_telnyx_stream_round_trips_through_the_echo_agent(db: TestDatabase) {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+
+    let app = spawn_app(db).await;
+    let ada = app.signup("ada@example.com", "A").await;
+    let token = echo_token(&app, &ada).await;
+    let url = format!("{}/media/telnyx", app.base.replacen("http://", "ws://", 1));
+    let (socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let (mut sink, mut stream) = socket.split();
+
+    let phrase = phrase().mulaw().to_vec();
+    let start = json!({
+        "event": "start", "sequence_number": "1", "stream_id": "telnyx-stream-1",
+        "start": {
+            "call_control_id": "v3:test-call", "from": "+13125550100", "to": "+13125550199",
+            "custom_parameters": { "stream_token": token },
+            "media_format": { "encoding": "PCMU", "sample_rate": 8000, "channels": 1 }
+        }
+    });
+    sink.send(Message::text(r#"{"event":"connected","version":"1.0.0"}"#))
+        .await
+        .unwrap();
+    sink.send(Message::text(start.to_string())).await.unwrap();
+    // 300 ms of line silence, the phrase, then silence, in 20 ms frames at real time.
+    let mut audio = vec![0xFF_u8; 2400];
+    audio.extend_from_slice(&phrase);
+    audio.resize(audio.len() + 8 * 3000, 0xFF);
+    let sender = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(ms(20));
+        for (i, frame) in audio.chunks(160).enumerate() {
+            tick.tick().await;
+            let media = json!({
+                "event": "media", "sequence_number": (i + 2).to_string(), "stream_id": "telnyx-stream-1",
+                "media": { "track": "inbound", "chunk": (i + 1).to_string(), "timestamp": (i * 20).to_string(),
+                           "payload": STANDARD.encode(frame) }
+            });
+            if sink.send(Message::text(media.to_string())).await.is_err() {
+                break;
+            }
+        }
+        sink
+    });
+
+    let mut heard = Vec::new();
+    let mut marks = 0;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(6);
+    while heard.iter().filter(|b| **b != 0xFF).count() < phrase.len() / 2 {
+        let Ok(Some(Ok(Message::Text(text)))) =
+            tokio::time::timeout_at(deadline, stream.next()).await
+        else {
+            break;
+        };
+        let frame: serde_json::Value = serde_json::from_str(&text).unwrap();
+        match frame["event"].as_str() {
+            Some("media") => heard.extend(
+                STANDARD
+                    .decode(frame["media"]["payload"].as_str().unwrap())
+                    .unwrap(),
+            ),
+            Some("mark") => marks += 1,
+            other => panic!("unexpected frame from the server: {other:?} in {text}"),
+        }
+    }
+    let middle = &phrase[phrase.len() / 3..phrase.len() / 3 + 800];
+    assert!(
+        heard.windows(middle.len()).any(|w| w == middle),
+        "the caller's words come back over Telnyx"
+    );
+    assert!(
+        marks >= 1 || heard.len() >= phrase.len(),
+        "audio is followed by marks"
+    );
+
+    let mut sink = sender.await.unwrap();
+    let stop = json!({ "event": "stop", "sequence_number": "999", "stream_id": "telnyx-stream-1", "stop": { "call_control_id": "v3:test-call" } });
+    sink.send(Message::text(stop.to_string())).await.ok();
+    wait_until_no_live_sessions(&app).await;
+}
+
 switchboard_testkit::on_each_database!(
+    a_telnyx_stream_round_trips_through_the_echo_agent,
     the_echo_agent_plays_back_what_the_caller_said,
     caller_speech_over_the_agent_clears_its_audio_within_150_ms,
     a_stream_without_a_valid_token_is_closed_with_a_reason,
