@@ -30,19 +30,7 @@ fn twilio_script() -> Vec<String> {
         })
         .to_json(),
     ];
-    for i in 0..2u64 {
-        let mut out = String::new();
-        twilio::write_media(
-            &mut out,
-            2 + i,
-            TWILIO_SID,
-            Track::Inbound,
-            1 + i,
-            20 * i,
-            &[i as u8; 160],
-        );
-        frames.push(out);
-    }
+    frames.extend(two_media_frames(twilio::write_media, TWILIO_SID));
     frames.push(format!(
         r#"{{"event":"dtmf","streamSid":"{TWILIO_SID}","sequenceNumber":"4","dtmf":{{"track":"inbound_track","digit":"5"}}}}"#
     ));
@@ -64,19 +52,7 @@ fn telnyx_script() -> Vec<String> {
             r#"{{"event":"start","sequence_number":"1","start":{{"user_id":"u1","call_control_id":"v3:call","from":"+15550001111","to":"+15550002222","custom_parameters":{{"stream_token":"tok"}},"media_format":{{"encoding":"PCMU","sample_rate":8000,"channels":1}}}},"stream_id":"{TELNYX_ID}"}}"#
         ),
     ];
-    for i in 0..2u64 {
-        let mut out = String::new();
-        telnyx::write_media(
-            &mut out,
-            2 + i,
-            TELNYX_ID,
-            Track::Inbound,
-            1 + i,
-            20 * i,
-            &[i as u8; 160],
-        );
-        frames.push(out);
-    }
+    frames.extend(two_media_frames(telnyx::write_media, TELNYX_ID));
     frames.push(format!(
         r#"{{"event":"dtmf","stream_id":"{TELNYX_ID}","sequence_number":"4","dtmf":{{"digit":"5"}}}}"#
     ));
@@ -89,6 +65,27 @@ fn telnyx_script() -> Vec<String> {
         r#"{{"event":"stop","sequence_number":"8","stream_id":"{TELNYX_ID}"}}"#
     ));
     frames
+}
+
+/// `twilio::write_media` or `telnyx::write_media`: both take the same fields.
+type WriteMedia = fn(&mut String, u64, &str, Track, u64, u64, &[u8]);
+
+/// Two 20 ms inbound frames, sequence numbers 2 and 3, the `i`th filled with `i`.
+fn two_media_frames(write_media: WriteMedia, stream_id: &str) -> impl Iterator<Item = String> {
+    (0..2u64).map(move |i| {
+        let mut out = String::new();
+        let audio = [i as u8; 160];
+        write_media(
+            &mut out,
+            2 + i,
+            stream_id,
+            Track::Inbound,
+            1 + i,
+            20 * i,
+            &audio,
+        );
+        out
+    })
 }
 
 /// What a session sees, rendered carrier-independently.

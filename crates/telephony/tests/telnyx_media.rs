@@ -1,7 +1,10 @@
 //! Telnyx media streaming: documented examples, lenient variants, round trips.
 
+mod common;
+
 use std::collections::BTreeMap;
 
+use common::{assert_reserialises, parse_all};
 use switchboard_telephony::media::telnyx::{
     self, Connected, Dtmf, Inbound, Mark, Media, Outbound, Start, Stop, StreamError,
 };
@@ -30,10 +33,7 @@ const DOC_OUTBOUND: &[&str] = &[
 
 #[test]
 fn every_documented_inbound_frame_parses() {
-    let p: Vec<_> = DOC_INBOUND
-        .iter()
-        .map(|t| Inbound::parse(t).unwrap_or_else(|e| panic!("{t}: {e}")))
-        .collect();
+    let p = parse_all(DOC_INBOUND, Inbound::parse);
     assert_eq!(
         p[0],
         Inbound::Connected(Connected {
@@ -100,10 +100,7 @@ fn every_documented_inbound_frame_parses() {
 
 #[test]
 fn every_documented_outbound_frame_parses() {
-    let p: Vec<_> = DOC_OUTBOUND
-        .iter()
-        .map(|t| Outbound::parse(t).unwrap())
-        .collect();
+    let p = parse_all(DOC_OUTBOUND, Outbound::parse);
     assert_eq!(
         p,
         [
@@ -118,9 +115,11 @@ fn every_documented_outbound_frame_parses() {
             },
         ]
     );
-    for text in DOC_OUTBOUND {
-        assert_eq!(Outbound::parse(text).unwrap().to_json(), *text);
-    }
+    assert_reserialises(
+        DOC_OUTBOUND.iter().copied(),
+        Outbound::parse,
+        Outbound::to_json,
+    );
 }
 
 #[test]
@@ -323,12 +322,11 @@ fn inbound_round_trips() {
         assert_eq!(Inbound::parse(&text).unwrap(), msg, "{text}");
     }
     // Documented frames come back byte for byte where we write the same key order.
-    for i in [0, 3, 4, 5, 7] {
-        assert_eq!(
-            Inbound::parse(DOC_INBOUND[i]).unwrap().to_json(),
-            DOC_INBOUND[i]
-        );
-    }
+    assert_reserialises(
+        [0, 3, 4, 5, 7].map(|i| DOC_INBOUND[i]),
+        Inbound::parse,
+        Inbound::to_json,
+    );
 }
 
 #[test]

@@ -1,8 +1,11 @@
 //! Twilio Media Streams: the digest's examples (§1.3, §1.4), strictness, round trips.
 
+mod common;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use common::{assert_reserialises, parse_all};
 use switchboard_telephony::ParseError;
 use switchboard_telephony::media::twilio::{
     self, Connected, Dtmf, Inbound, Mark, Media, Outbound, Start, Stop,
@@ -39,10 +42,7 @@ fn err(text: &str) -> String {
 
 #[test]
 fn every_digest_inbound_example_parses() {
-    let parsed: Vec<_> = DIGEST_INBOUND
-        .iter()
-        .map(|t| Inbound::parse(t).unwrap_or_else(|e| panic!("{t}: {e}")))
-        .collect();
+    let parsed = parse_all(DIGEST_INBOUND, Inbound::parse);
     assert_eq!(
         parsed[0],
         Inbound::Connected(Connected {
@@ -98,10 +98,7 @@ fn every_digest_inbound_example_parses() {
 
 #[test]
 fn every_digest_outbound_example_parses() {
-    let parsed: Vec<_> = DIGEST_OUTBOUND
-        .iter()
-        .map(|t| Outbound::parse(t).unwrap())
-        .collect();
+    let parsed = parse_all(DIGEST_OUTBOUND, Outbound::parse);
     assert_eq!(
         parsed,
         [
@@ -430,12 +427,16 @@ fn inbound_serialises_like_twilio() {
 
 #[test]
 fn digest_examples_reserialise_identically() {
-    for text in &DIGEST_INBOUND[..5] {
-        assert_eq!(Inbound::parse(text).unwrap().to_json(), *text);
-    }
-    for text in DIGEST_OUTBOUND {
-        assert_eq!(Outbound::parse(text).unwrap().to_json(), *text);
-    }
+    assert_reserialises(
+        DIGEST_INBOUND[..5].iter().copied(),
+        Inbound::parse,
+        Inbound::to_json,
+    );
+    assert_reserialises(
+        DIGEST_OUTBOUND.iter().copied(),
+        Outbound::parse,
+        Outbound::to_json,
+    );
 }
 
 #[test]

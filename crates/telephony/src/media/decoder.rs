@@ -47,13 +47,7 @@ impl MediaDecoder {
             twilio::Inbound::Connected(_) => MediaEvent::Connected,
             twilio::Inbound::Start(s) => MediaEvent::Started(Box::new(StreamStart::from_twilio(s))),
             twilio::Inbound::Media(m) => {
-                decode_payload(&m.payload, &mut self.audio)?;
-                MediaEvent::Audio(Audio {
-                    track: m.track,
-                    chunk: Some(m.chunk),
-                    timestamp_ms: Some(m.timestamp),
-                    payload: &self.audio,
-                })
+                self.audio(&m.payload, m.track, Some(m.chunk), Some(m.timestamp))?
             }
             twilio::Inbound::Dtmf(d) => MediaEvent::Dtmf(d.digit),
             twilio::Inbound::Mark(m) => MediaEvent::MarkPlayed(m.name),
@@ -67,13 +61,8 @@ impl MediaDecoder {
             telnyx::Inbound::Connected(_) => MediaEvent::Connected,
             telnyx::Inbound::Start(s) => MediaEvent::Started(Box::new(StreamStart::from_telnyx(s))),
             telnyx::Inbound::Media(m) => {
-                decode_payload(&m.payload, &mut self.audio)?;
-                MediaEvent::Audio(Audio {
-                    track: m.track.unwrap_or(Track::Inbound),
-                    chunk: m.chunk,
-                    timestamp_ms: m.timestamp,
-                    payload: &self.audio,
-                })
+                let track = m.track.unwrap_or(Track::Inbound);
+                self.audio(&m.payload, track, m.chunk, m.timestamp)?
             }
             telnyx::Inbound::Dtmf(d) => MediaEvent::Dtmf(d.digit),
             telnyx::Inbound::Mark(m) => MediaEvent::MarkPlayed(m.name),
@@ -81,6 +70,23 @@ impl MediaDecoder {
             telnyx::Inbound::Error(e) => MediaEvent::CarrierError(CarrierError::from_telnyx(e)),
             telnyx::Inbound::Unknown { event } => self.unknown(event),
         })
+    }
+
+    /// Decodes `payload` into the reused buffer and lends it out as an event.
+    fn audio(
+        &mut self,
+        payload: &str,
+        track: Track,
+        chunk: Option<u64>,
+        timestamp_ms: Option<u64>,
+    ) -> Result<MediaEvent<'_>, ParseError> {
+        decode_payload(payload, &mut self.audio)?;
+        Ok(MediaEvent::Audio(Audio {
+            track,
+            chunk,
+            timestamp_ms,
+            payload: &self.audio,
+        }))
     }
 
     fn unknown<'s>(&mut self, event: String) -> MediaEvent<'s> {

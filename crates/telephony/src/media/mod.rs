@@ -12,6 +12,7 @@
 //! - [`MediaEncoder`]: built from the [`StreamStart`]; writes outbound audio,
 //!   marks and clears in the carrier's format into a caller's `String`.
 
+mod common;
 mod decoder;
 mod encoder;
 mod event;

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::json::Json;
+use super::json::{Json, Nested};
 use crate::ParseError;
 
 /// `field` is missing from an `event` message.
@@ -40,6 +40,15 @@ pub(crate) fn required_string<'a>(
     string(require(v, field, event)?, field)
 }
 
+/// A required nested object: [`require`] then [`Nested::object`].
+pub(crate) fn required_object<T>(
+    v: Option<Nested<'_, T>>,
+    field: &'static str,
+    event: &'static str,
+) -> Result<T, ParseError> {
+    require(v, field, event)?.object(field)
+}
+
 /// A JSON string, or `None` for an absent field. Lenient callers use it for optional text.
 pub(crate) fn opt_string<'a>(
     v: Option<Json<'a>>,
@@ -66,6 +75,14 @@ pub(crate) fn decimal_lenient(v: &Json<'_>, field: &'static str) -> Result<u64, 
         other => decimal_string(other, field)
             .map_err(|_| invalid(field, "a decimal string or integer", other)),
     }
+}
+
+/// A lenient counter, or `None` for an absent field.
+pub(crate) fn opt_decimal_lenient(
+    v: Option<Json<'_>>,
+    field: &'static str,
+) -> Result<Option<u64>, ParseError> {
+    v.map(|v| decimal_lenient(&v, field)).transpose()
 }
 
 fn parse_digits(s: &str) -> Option<u64> {

@@ -4,6 +4,7 @@
 //! writing them directly is shorter than building serde values, keeps the key
 //! order carriers use, and costs no allocation once the buffer has grown.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use base64::Engine as _;
@@ -79,6 +80,13 @@ pub(crate) fn literal_overhead(s: &str) -> usize {
         .sum::<usize>()
 }
 
+/// Runs `write` on a new `String` and returns it (the `to_json` of the typed frames).
+pub(crate) fn new_string(write: impl FnOnce(&mut String)) -> String {
+    let mut out = String::new();
+    write(&mut out);
+    out
+}
+
 /// Writes one JSON object whose members may be optional, managing the commas.
 pub(crate) struct ObjectWriter<'o> {
     out: &'o mut String,
@@ -101,6 +109,11 @@ impl<'o> ObjectWriter<'o> {
         self.out
     }
 
+    /// Starts a member whose value is a nested object; close it before writing on here.
+    pub(crate) fn object(&mut self, key: &str) -> ObjectWriter<'_> {
+        ObjectWriter::open(self.key(key))
+    }
+
     pub(crate) fn str(&mut self, key: &str, value: &str) {
         push_str_literal(self.key(key), value);
     }
@@ -111,11 +124,45 @@ impl<'o> ObjectWriter<'o> {
         }
     }
 
+    /// A counter as a decimal string (`"42"`).
+    pub(crate) fn decimal(&mut self, key: &str, value: u64) {
+        push_decimal_string(self.key(key), value);
+    }
+
     /// A counter as a decimal string, when present.
     pub(crate) fn opt_decimal(&mut self, key: &str, value: Option<u64>) {
         if let Some(value) = value {
-            push_decimal_string(self.key(key), value);
+            self.decimal(key, value);
         }
+    }
+
+    /// An array of strings.
+    pub(crate) fn str_array<'s>(&mut self, key: &str, items: impl IntoIterator<Item = &'s str>) {
+        let out = self.key(key);
+        out.push('[');
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_str_literal(out, item);
+        }
+        out.push(']');
+    }
+
+    /// A flat object of string values. Unlike member keys, its names are data
+    /// and are escaped.
+    pub(crate) fn string_map(&mut self, key: &str, map: &BTreeMap<String, String>) {
+        let out = self.key(key);
+        out.push('{');
+        for (i, (name, value)) in map.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_str_literal(out, name);
+            out.push(':');
+            push_str_literal(out, value);
+        }
+        out.push('}');
     }
 
     pub(crate) fn number(&mut self, key: &str, value: u64) {
@@ -147,6 +194,36 @@ mod tests {
             assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");
             assert_eq!(out.len(), s.len() + literal_overhead(s), "{s:?}");
         }
+    }
+
+    #[test]
+    fn object_writer_matches_serde_json() {
+        let map = BTreeMap::from([("a\"b".to_owned(), "v\n".to_owned())]);
+        let mut out = String::new();
+        let mut w = ObjectWriter::open(&mut out);
+        w.str("event", "start");
+        w.decimal("seq", 7);
+        w.opt_decimal("none", None);
+        w.opt_str("absent", None);
+        let mut inner = w.object("inner");
+        inner.str_array("tags", ["x", "y\""]);
+        inner.string_map("params", &map);
+        inner.number("n", 3);
+        inner.close();
+        w.close();
+        let expected = serde_json::json!({
+            "event": "start",
+            "seq": "7",
+            "inner": {"tags": ["x", "y\""], "params": {"a\"b": "v\n"}, "n": 3},
+        });
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&out).unwrap(),
+            expected
+        );
+        assert_eq!(
+            out,
+            r#"{"event":"start","seq":"7","inner":{"tags":["x","y\""],"params":{"a\"b":"v\n"},"n":3}}"#
+        );
     }
 
     #[test]

@@ -13,8 +13,8 @@ use super::raw::{RawError, RawMediaFormat, RawMessage, RawStart};
 use crate::ParseError;
 use crate::media::{MediaFormat, Track, decode_payload};
 use crate::wire::fields::{
-    decimal_lenient, dtmf_digit, integer_lenient, invalid, opt_string, require, required_string,
-    string_array,
+    dtmf_digit, integer_lenient, invalid, opt_decimal_lenient, opt_string, require,
+    required_object, required_string, string_array,
 };
 use crate::wire::json::Json;
 use crate::wire::parse_object;
@@ -160,9 +160,15 @@ fn auth_token(connected: Option<Json<'_>>) -> Result<Option<Cow<'_, str>>, Parse
     )
 }
 
-fn sequence(v: Option<Json<'_>>) -> Result<Option<u64>, ParseError> {
-    v.map(|v| decimal_lenient(&v, "sequence_number"))
-        .transpose()
+/// `sequence_number` and `stream_id`, both optional, on every message after `start`.
+fn envelope<'a>(
+    sequence_number: Option<Json<'a>>,
+    stream_id: Option<Json<'a>>,
+) -> Result<(Option<u64>, Option<Cow<'a, str>>), ParseError> {
+    Ok((
+        opt_decimal_lenient(sequence_number, "sequence_number")?,
+        opt_string(stream_id, "stream_id")?,
+    ))
 }
 
 fn parse_track(v: &Json<'_>) -> Result<Track, ParseError> {
@@ -175,7 +181,7 @@ fn parse_track(v: &Json<'_>) -> Result<Track, ParseError> {
 
 fn parse_start(raw: RawMessage<'_>) -> Result<Start<'_>, ParseError> {
     const EV: &str = "start";
-    let start: RawStart<'_> = require(raw.start, "start", EV)?.object("start")?;
+    let start: RawStart<'_> = required_object(raw.start, "start", EV)?;
     let stream_id = raw.stream_id.or(start.stream_id);
     let custom = start.custom_parameters.or(start.custom_parameters_camel);
     let media_format = start
@@ -183,7 +189,7 @@ fn parse_start(raw: RawMessage<'_>) -> Result<Start<'_>, ParseError> {
         .map(|f| f.object("start.media_format").and_then(parse_media_format))
         .transpose()?;
     Ok(Start {
-        sequence_number: sequence(raw.sequence_number)?,
+        sequence_number: opt_decimal_lenient(raw.sequence_number, "sequence_number")?,
         stream_id: required_string(stream_id, "stream_id", EV)?,
         call_control_id: required_string(start.call_control_id, "start.call_control_id", EV)?,
         user_id: opt_string(start.user_id, "start.user_id")?,
@@ -253,30 +259,26 @@ fn custom_parameters(v: Json<'_>) -> Result<BTreeMap<String, String>, ParseError
 
 fn parse_media(raw: RawMessage<'_>) -> Result<Media<'_>, ParseError> {
     const EV: &str = "media";
-    let media = require(raw.media, "media", EV)?.object("media")?;
+    let media = required_object(raw.media, "media", EV)?;
+    let (sequence_number, stream_id) = envelope(raw.sequence_number, raw.stream_id)?;
     Ok(Media {
-        sequence_number: sequence(raw.sequence_number)?,
-        stream_id: opt_string(raw.stream_id, "stream_id")?,
+        sequence_number,
+        stream_id,
         track: media.track.as_ref().map(parse_track).transpose()?,
-        chunk: media
-            .chunk
-            .map(|v| decimal_lenient(&v, "media.chunk"))
-            .transpose()?,
-        timestamp: media
-            .timestamp
-            .map(|v| decimal_lenient(&v, "media.timestamp"))
-            .transpose()?,
+        chunk: opt_decimal_lenient(media.chunk, "media.chunk")?,
+        timestamp: opt_decimal_lenient(media.timestamp, "media.timestamp")?,
         payload: required_string(media.payload, "media.payload", EV)?,
     })
 }
 
 fn parse_dtmf(raw: RawMessage<'_>) -> Result<Dtmf<'_>, ParseError> {
     const EV: &str = "dtmf";
-    let dtmf = require(raw.dtmf, "dtmf", EV)?.object("dtmf")?;
+    let dtmf = required_object(raw.dtmf, "dtmf", EV)?;
     let digit = require(dtmf.digit, "dtmf.digit", EV)?;
+    let (sequence_number, stream_id) = envelope(raw.sequence_number, raw.stream_id)?;
     Ok(Dtmf {
-        sequence_number: sequence(raw.sequence_number)?,
-        stream_id: opt_string(raw.stream_id, "stream_id")?,
+        sequence_number,
+        stream_id,
         occurred_at: opt_string(raw.occurred_at, "occurred_at")?,
         digit: dtmf_digit(&digit, "dtmf.digit")?,
     })
@@ -284,10 +286,11 @@ fn parse_dtmf(raw: RawMessage<'_>) -> Result<Dtmf<'_>, ParseError> {
 
 fn parse_mark(raw: RawMessage<'_>) -> Result<Mark<'_>, ParseError> {
     const EV: &str = "mark";
-    let mark = require(raw.mark, "mark", EV)?.object("mark")?;
+    let mark = required_object(raw.mark, "mark", EV)?;
+    let (sequence_number, stream_id) = envelope(raw.sequence_number, raw.stream_id)?;
     Ok(Mark {
-        sequence_number: sequence(raw.sequence_number)?,
-        stream_id: opt_string(raw.stream_id, "stream_id")?,
+        sequence_number,
+        stream_id,
         name: required_string(mark.name, "mark.name", EV)?,
     })
 }
@@ -295,9 +298,10 @@ fn parse_mark(raw: RawMessage<'_>) -> Result<Mark<'_>, ParseError> {
 fn parse_stop(raw: RawMessage<'_>) -> Result<Stop<'_>, ParseError> {
     let stop = raw.stop.map(|s| s.object("stop")).transpose()?;
     let (user_id, call_control_id) = stop.map_or((None, None), |s| (s.user_id, s.call_control_id));
+    let (sequence_number, stream_id) = envelope(raw.sequence_number, raw.stream_id)?;
     Ok(Stop {
-        sequence_number: sequence(raw.sequence_number)?,
-        stream_id: opt_string(raw.stream_id, "stream_id")?,
+        sequence_number,
+        stream_id,
         user_id: opt_string(user_id, "stop.user_id")?,
         call_control_id: opt_string(call_control_id, "stop.call_control_id")?,
     })
@@ -314,9 +318,10 @@ fn parse_error(raw: RawMessage<'_>) -> Result<StreamError<'_>, ParseError> {
         Some(Json::Uint(n)) => Some(Cow::Owned(n.to_string())),
         other => opt_string(other, "error.code")?,
     };
+    let (sequence_number, stream_id) = envelope(raw.sequence_number, raw.stream_id)?;
     Ok(StreamError {
-        sequence_number: sequence(raw.sequence_number)?,
-        stream_id: opt_string(raw.stream_id, "stream_id")?,
+        sequence_number,
+        stream_id,
         code,
         title: opt_string(title, "error.title")?,
         detail: opt_string(detail, "error.detail")?,

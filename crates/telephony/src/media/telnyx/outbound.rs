@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use super::raw::RawMessage;
 use crate::ParseError;
 use crate::media::decode_payload;
-use crate::wire::fields::{opt_string, require, required_string};
+use crate::wire::fields::{opt_string, required_object, required_string};
 use crate::wire::parse_object;
 
 /// A message from the server to Telnyx.
@@ -46,14 +46,14 @@ impl<'a> Outbound<'a> {
         let stream_id = opt_string(raw.stream_id, "stream_id")?;
         Ok(match &*event {
             "media" => {
-                let media = require(raw.media, "media", "media")?.object("media")?;
+                let media = required_object(raw.media, "media", "media")?;
                 Outbound::Media {
                     stream_id,
                     payload: required_string(media.payload, "media.payload", "media")?,
                 }
             }
             "mark" => {
-                let mark = require(raw.mark, "mark", "mark")?.object("mark")?;
+                let mark = required_object(raw.mark, "mark", "mark")?;
                 Outbound::Mark {
                     stream_id,
                     name: required_string(mark.name, "mark.name", "mark")?,

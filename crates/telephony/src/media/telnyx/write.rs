@@ -8,9 +8,8 @@ use super::inbound::{
 };
 use super::outbound::Outbound;
 use crate::media::Track;
-use crate::wire::write::{
-    ObjectWriter, base64_len, literal_overhead, push_base64_literal, push_str_literal,
-};
+use crate::media::common::{self, Payload, StreamId};
+use crate::wire::write::{ObjectWriter, new_string};
 
 impl Inbound<'_> {
     /// Appends the frame as Telnyx would send it.
@@ -18,24 +17,18 @@ impl Inbound<'_> {
         match self {
             Inbound::Connected(c) => write_connected(out, c),
             Inbound::Start(s) => write_start(out, s),
-            Inbound::Media(m) => write_media_frame(out, m, |o| push_str_literal(o, &m.payload)),
+            Inbound::Media(m) => write_media_frame(out, m, Payload::Base64(&m.payload)),
             Inbound::Dtmf(d) => write_dtmf(out, d),
             Inbound::Mark(m) => write_mark_echo(out, m),
             Inbound::Stop(s) => write_stop(out, s),
             Inbound::Error(e) => write_error(out, e),
-            Inbound::Unknown { event } => {
-                let mut w = ObjectWriter::open(out);
-                w.str("event", event);
-                w.close();
-            }
+            Inbound::Unknown { event } => common::write_unknown(out, event),
         }
     }
 
     /// The frame as a new string.
     pub fn to_json(&self) -> String {
-        let mut out = String::new();
-        self.write_json(&mut out);
-        out
+        new_string(|out| self.write_json(out))
     }
 }
 
@@ -43,28 +36,22 @@ impl Outbound<'_> {
     /// Appends the frame as the server should send it.
     pub fn write_json(&self, out: &mut String) {
         match self {
-            Outbound::Media { stream_id, payload } => {
-                outbound_media_head(out, stream_id.as_deref());
-                push_str_literal(out, payload);
-                out.push_str("}}");
-            }
+            Outbound::Media { stream_id, payload } => common::write_outbound_media(
+                out,
+                StreamId::telnyx(stream_id.as_deref()),
+                Payload::Base64(payload),
+            ),
             Outbound::Mark { stream_id, name } => {
                 write_outbound_mark(out, stream_id.as_deref(), name);
             }
             Outbound::Clear { stream_id } => write_outbound_clear(out, stream_id.as_deref()),
-            Outbound::Unknown { event } => {
-                let mut w = ObjectWriter::open(out);
-                w.str("event", event);
-                w.close();
-            }
+            Outbound::Unknown { event } => common::write_unknown(out, event),
         }
     }
 
     /// The frame as a new string.
     pub fn to_json(&self) -> String {
-        let mut out = String::new();
-        self.write_json(&mut out);
-        out
+        new_string(|out| self.write_json(out))
     }
 }
 
@@ -86,51 +73,27 @@ pub fn write_media(
         timestamp: Some(timestamp),
         payload: "".into(),
     };
-    write_media_frame(out, &frame, |o| push_base64_literal(o, audio));
+    write_media_frame(out, &frame, Payload::Raw(audio));
 }
 
 /// Appends `{"event":"media",["stream_id":..,]"media":{"payload":<base64 audio>}}`.
 pub fn write_outbound_media(out: &mut String, stream_id: Option<&str>, audio: &[u8]) {
-    outbound_media_head(out, stream_id);
-    push_base64_literal(out, audio);
-    out.push_str("}}");
+    common::write_outbound_media(out, StreamId::telnyx(stream_id), Payload::Raw(audio));
 }
 
 /// Exact length of what [`write_outbound_media`] writes, to size a buffer once.
 pub fn outbound_media_len(stream_id: Option<&str>, audio_len: usize) -> usize {
-    const FIXED: usize = r#"{"event":"media","media":{"payload":""}}"#.len();
-    const ID_KEY: usize = r#""stream_id":,"#.len();
-    let id = stream_id.map_or(0, |id| ID_KEY + id.len() + literal_overhead(id));
-    FIXED + id + base64_len(audio_len)
+    common::outbound_media_len(StreamId::telnyx(stream_id), audio_len)
 }
 
 /// Appends `{"event":"mark",["stream_id":..,]"mark":{"name":..}}`.
 pub fn write_outbound_mark(out: &mut String, stream_id: Option<&str>, name: &str) {
-    let mut w = ObjectWriter::open(out);
-    w.str("event", "mark");
-    w.opt_str("stream_id", stream_id);
-    let mut mark = ObjectWriter::open(w.key("mark"));
-    mark.str("name", name);
-    mark.close();
-    w.close();
+    common::write_outbound_mark(out, StreamId::telnyx(stream_id), name);
 }
 
 /// Appends `{"event":"clear"[,"stream_id":..]}`.
 pub fn write_outbound_clear(out: &mut String, stream_id: Option<&str>) {
-    let mut w = ObjectWriter::open(out);
-    w.str("event", "clear");
-    w.opt_str("stream_id", stream_id);
-    w.close();
-}
-
-fn outbound_media_head(out: &mut String, stream_id: Option<&str>) {
-    out.push_str("{\"event\":\"media\",");
-    if let Some(id) = stream_id {
-        out.push_str("\"stream_id\":");
-        push_str_literal(out, id);
-        out.push(',');
-    }
-    out.push_str("\"media\":{\"payload\":");
+    common::write_outbound_clear(out, StreamId::telnyx(stream_id));
 }
 
 fn write_connected(out: &mut String, c: &Connected<'_>) {
@@ -138,7 +101,7 @@ fn write_connected(out: &mut String, c: &Connected<'_>) {
     w.str("event", "connected");
     w.opt_str("version", c.version.as_deref());
     if let Some(token) = &c.auth_token {
-        let mut inner = ObjectWriter::open(w.key("connected"));
+        let mut inner = w.object("connected");
         inner.str(AUTH_TOKEN_HEADER, token);
         inner.close();
     }
@@ -149,31 +112,19 @@ fn write_start(out: &mut String, s: &Start<'_>) {
     let mut w = ObjectWriter::open(out);
     w.str("event", "start");
     w.opt_decimal("sequence_number", s.sequence_number);
-    let mut start = ObjectWriter::open(w.key("start"));
+    let mut start = w.object("start");
     start.opt_str("user_id", s.user_id.as_deref());
     start.str("call_control_id", &s.call_control_id);
     start.opt_str("call_session_id", s.call_session_id.as_deref());
     start.opt_str("from", s.from.as_deref());
     start.opt_str("to", s.to.as_deref());
     if !s.tags.is_empty() {
-        let out = start.key("tags");
-        out.push('[');
-        for (i, tag) in s.tags.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            push_str_literal(out, tag);
-        }
-        out.push(']');
+        start.str_array("tags", s.tags.iter().map(|t| &**t));
     }
     start.opt_str("client_state", s.client_state.as_deref());
-    let mut params = ObjectWriter::open(start.key("custom_parameters"));
-    for (name, value) in &s.custom_parameters {
-        params.str(name, value);
-    }
-    params.close();
+    start.string_map("custom_parameters", &s.custom_parameters);
     if let Some(f) = &s.media_format {
-        let mut format = ObjectWriter::open(start.key("media_format"));
+        let mut format = start.object("media_format");
         format.str("encoding", &f.encoding);
         format.number("sample_rate", f.sample_rate.into());
         format.number("channels", f.channels.into());
@@ -184,15 +135,16 @@ fn write_start(out: &mut String, s: &Start<'_>) {
     w.close();
 }
 
-fn write_media_frame(out: &mut String, m: &Media<'_>, payload: impl FnOnce(&mut String)) {
+/// `m` with `payload` in place of `m.payload`.
+fn write_media_frame(out: &mut String, m: &Media<'_>, payload: Payload<'_>) {
     let mut w = ObjectWriter::open(out);
     w.str("event", "media");
     w.opt_decimal("sequence_number", m.sequence_number);
-    let mut media = ObjectWriter::open(w.key("media"));
+    let mut media = w.object("media");
     media.opt_str("track", m.track.map(Track::as_wire));
     media.opt_decimal("chunk", m.chunk);
     media.opt_decimal("timestamp", m.timestamp);
-    payload(media.key("payload"));
+    payload.push(media.key("payload"));
     media.close();
     w.opt_str("stream_id", m.stream_id.as_deref());
     w.close();
@@ -204,7 +156,7 @@ fn write_dtmf(out: &mut String, d: &Dtmf<'_>) {
     w.opt_str("stream_id", d.stream_id.as_deref());
     w.opt_str("occurred_at", d.occurred_at.as_deref());
     w.opt_decimal("sequence_number", d.sequence_number);
-    let mut dtmf = ObjectWriter::open(w.key("dtmf"));
+    let mut dtmf = w.object("dtmf");
     dtmf.str("digit", d.digit.encode_utf8(&mut [0; 4]));
     dtmf.close();
     w.close();
@@ -215,7 +167,7 @@ fn write_mark_echo(out: &mut String, m: &Mark<'_>) {
     w.str("event", "mark");
     w.opt_decimal("sequence_number", m.sequence_number);
     w.opt_str("stream_id", m.stream_id.as_deref());
-    let mut mark = ObjectWriter::open(w.key("mark"));
+    let mut mark = w.object("mark");
     mark.str("name", &m.name);
     mark.close();
     w.close();
@@ -225,7 +177,7 @@ fn write_stop(out: &mut String, s: &Stop<'_>) {
     let mut w = ObjectWriter::open(out);
     w.str("event", "stop");
     w.opt_decimal("sequence_number", s.sequence_number);
-    let mut stop = ObjectWriter::open(w.key("stop"));
+    let mut stop = w.object("stop");
     stop.opt_str("user_id", s.user_id.as_deref());
     stop.opt_str("call_control_id", s.call_control_id.as_deref());
     stop.close();
@@ -238,7 +190,7 @@ fn write_error(out: &mut String, e: &StreamError<'_>) {
     w.str("event", "error");
     w.opt_str("stream_id", e.stream_id.as_deref());
     w.opt_decimal("sequence_number", e.sequence_number);
-    let mut error = ObjectWriter::open(w.key("error"));
+    let mut error = w.object("error");
     error.opt_str("title", e.title.as_deref());
     error.opt_str("code", e.code.as_deref());
     error.opt_str("detail", e.detail.as_deref());

@@ -7,7 +7,8 @@ use super::raw::{RawMediaFormat, RawMessage};
 use crate::ParseError;
 use crate::media::{MediaFormat, Track, decode_payload};
 use crate::wire::fields::{
-    decimal_string, dtmf_digit, integer, invalid, require, required_string, string_map,
+    decimal_string, dtmf_digit, integer, invalid, require, required_object, required_string,
+    string_map,
 };
 use crate::wire::json::Json;
 use crate::wire::parse_object;
@@ -149,7 +150,7 @@ fn parse_track(v: &Json<'_>, field: &'static str) -> Result<Track, ParseError> {
 fn parse_start(raw: RawMessage<'_>) -> Result<Start<'_>, ParseError> {
     const EV: &str = "start";
     let (sequence_number, stream_sid) = envelope(raw.sequence_number, raw.stream_sid, EV)?;
-    let start = require(raw.start, "start", EV)?.object("start")?;
+    let start = required_object(raw.start, "start", EV)?;
     let tracks = match require(start.tracks, "start.tracks", EV)? {
         Json::Array(items) => items
             .iter()
@@ -161,8 +162,7 @@ fn parse_start(raw: RawMessage<'_>) -> Result<Start<'_>, ParseError> {
         Some(v) => string_map(v, "start.customParameters")?,
         None => BTreeMap::new(),
     };
-    let format =
-        require(start.media_format, "start.mediaFormat", EV)?.object("start.mediaFormat")?;
+    let format = required_object(start.media_format, "start.mediaFormat", EV)?;
     // Twilio repeats the sid inside `start`; a mismatch means a broken peer.
     let inner_sid = require(start.stream_sid, "start.streamSid", EV)?;
     if !matches!(&inner_sid, Json::Str(s) if *s == stream_sid) {
@@ -197,7 +197,7 @@ fn parse_media_format(f: RawMediaFormat<'_>) -> Result<MediaFormat, ParseError> 
 fn parse_media(raw: RawMessage<'_>) -> Result<Media<'_>, ParseError> {
     const EV: &str = "media";
     let (sequence_number, stream_sid) = envelope(raw.sequence_number, raw.stream_sid, EV)?;
-    let media = require(raw.media, "media", EV)?.object("media")?;
+    let media = required_object(raw.media, "media", EV)?;
     let track = require(media.track, "media.track", EV)?;
     let chunk = require(media.chunk, "media.chunk", EV)?;
     let timestamp = require(media.timestamp, "media.timestamp", EV)?;
@@ -214,7 +214,7 @@ fn parse_media(raw: RawMessage<'_>) -> Result<Media<'_>, ParseError> {
 fn parse_dtmf(raw: RawMessage<'_>) -> Result<Dtmf<'_>, ParseError> {
     const EV: &str = "dtmf";
     let (sequence_number, stream_sid) = envelope(raw.sequence_number, raw.stream_sid, EV)?;
-    let dtmf = require(raw.dtmf, "dtmf", EV)?.object("dtmf")?;
+    let dtmf = required_object(raw.dtmf, "dtmf", EV)?;
     let digit = require(dtmf.digit, "dtmf.digit", EV)?;
     Ok(Dtmf {
         sequence_number,
@@ -227,7 +227,7 @@ fn parse_dtmf(raw: RawMessage<'_>) -> Result<Dtmf<'_>, ParseError> {
 fn parse_mark(raw: RawMessage<'_>) -> Result<Mark<'_>, ParseError> {
     const EV: &str = "mark";
     let (sequence_number, stream_sid) = envelope(raw.sequence_number, raw.stream_sid, EV)?;
-    let mark = require(raw.mark, "mark", EV)?.object("mark")?;
+    let mark = required_object(raw.mark, "mark", EV)?;
     Ok(Mark {
         sequence_number,
         stream_sid,
@@ -238,7 +238,7 @@ fn parse_mark(raw: RawMessage<'_>) -> Result<Mark<'_>, ParseError> {
 fn parse_stop(raw: RawMessage<'_>) -> Result<Stop<'_>, ParseError> {
     const EV: &str = "stop";
     let (sequence_number, stream_sid) = envelope(raw.sequence_number, raw.stream_sid, EV)?;
-    let stop = require(raw.stop, "stop", EV)?.object("stop")?;
+    let stop = required_object(raw.stop, "stop", EV)?;
     Ok(Stop {
         sequence_number,
         stream_sid,

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use super::raw::RawMessage;
 use crate::ParseError;
 use crate::media::decode_payload;
-use crate::wire::fields::{require, required_string};
+use crate::wire::fields::{required_object, required_string};
 use crate::wire::parse_object;
 
 /// A message from the server to Twilio.
@@ -38,14 +38,14 @@ impl<'a> Outbound<'a> {
         let event = required_string(raw.event, "event", "message")?;
         Ok(match &*event {
             "media" => {
-                let media = require(raw.media, "media", "media")?.object("media")?;
+                let media = required_object(raw.media, "media", "media")?;
                 Outbound::Media {
                     stream_sid: required_string(raw.stream_sid, "streamSid", "media")?,
                     payload: required_string(media.payload, "media.payload", "media")?,
                 }
             }
             "mark" => {
-                let mark = require(raw.mark, "mark", "mark")?.object("mark")?;
+                let mark = required_object(raw.mark, "mark", "mark")?;
                 Outbound::Mark {
                     stream_sid: required_string(raw.stream_sid, "streamSid", "mark")?,
                     name: required_string(mark.name, "mark.name", "mark")?,

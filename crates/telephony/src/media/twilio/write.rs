@@ -2,29 +2,11 @@
 //!
 //! Every function *appends* to `out`; clear it first to reuse a buffer.
 
-use super::inbound::{Connected, Dtmf, Inbound, Mark, Start, Stop};
+use super::inbound::{Connected, Dtmf, Inbound, Mark, Media, Start, Stop};
 use super::outbound::Outbound;
 use crate::media::Track;
-use crate::wire::write::{
-    base64_len, literal_overhead, push_base64_literal, push_decimal_string, push_key, push_number,
-    push_str_literal,
-};
-
-/// Audio of a media frame: already base64, or raw bytes to encode on the fly.
-#[derive(Clone, Copy)]
-enum Payload<'p> {
-    Base64(&'p str),
-    Raw(&'p [u8]),
-}
-
-impl Payload<'_> {
-    fn push(self, out: &mut String) {
-        match self {
-            Payload::Base64(text) => push_str_literal(out, text),
-            Payload::Raw(audio) => push_base64_literal(out, audio),
-        }
-    }
-}
+use crate::media::common::{self, Payload, StreamId};
+use crate::wire::write::{ObjectWriter, new_string};
 
 impl Inbound<'_> {
     /// Appends the frame exactly as Twilio would send it.
@@ -32,34 +14,17 @@ impl Inbound<'_> {
         match self {
             Inbound::Connected(c) => write_connected(out, c),
             Inbound::Start(s) => write_start(out, s),
-            Inbound::Media(m) => {
-                let payload = Payload::Base64(&m.payload);
-                write_media_frame(
-                    out,
-                    m.sequence_number,
-                    &m.stream_sid,
-                    m.track,
-                    m.chunk,
-                    m.timestamp,
-                    payload,
-                );
-            }
+            Inbound::Media(m) => write_media_frame(out, m, Payload::Base64(&m.payload)),
             Inbound::Dtmf(d) => write_dtmf(out, d),
             Inbound::Mark(m) => write_mark_echo(out, m),
             Inbound::Stop(s) => write_stop(out, s),
-            Inbound::Unknown { event } => {
-                out.push_str("{\"event\":");
-                push_str_literal(out, event);
-                out.push('}');
-            }
+            Inbound::Unknown { event } => common::write_unknown(out, event),
         }
     }
 
     /// The frame as a new string.
     pub fn to_json(&self) -> String {
-        let mut out = String::new();
-        self.write_json(&mut out);
-        out
+        new_string(|out| self.write_json(out))
     }
 }
 
@@ -70,26 +35,20 @@ impl Outbound<'_> {
             Outbound::Media {
                 stream_sid,
                 payload,
-            } => {
-                outbound_media_head(out, stream_sid);
-                push_str_literal(out, payload);
-                out.push_str("}}");
-            }
+            } => common::write_outbound_media(
+                out,
+                StreamId::twilio(stream_sid),
+                Payload::Base64(payload),
+            ),
             Outbound::Mark { stream_sid, name } => write_outbound_mark(out, stream_sid, name),
             Outbound::Clear { stream_sid } => write_outbound_clear(out, stream_sid),
-            Outbound::Unknown { event } => {
-                out.push_str("{\"event\":");
-                push_str_literal(out, event);
-                out.push('}');
-            }
+            Outbound::Unknown { event } => common::write_unknown(out, event),
         }
     }
 
     /// The frame as a new string.
     pub fn to_json(&self) -> String {
-        let mut out = String::new();
-        self.write_json(&mut out);
-        out
+        new_string(|out| self.write_json(out))
     }
 }
 
@@ -104,181 +63,111 @@ pub fn write_media(
     timestamp: u64,
     audio: &[u8],
 ) {
-    let payload = Payload::Raw(audio);
-    write_media_frame(
-        out,
+    let frame = Media {
         sequence_number,
-        stream_sid,
+        stream_sid: stream_sid.into(),
         track,
         chunk,
         timestamp,
-        payload,
-    );
+        payload: "".into(),
+    };
+    write_media_frame(out, &frame, Payload::Raw(audio));
 }
 
 /// Appends `{"event":"media","streamSid":..,"media":{"payload":<base64 audio>}}`.
 pub fn write_outbound_media(out: &mut String, stream_sid: &str, audio: &[u8]) {
-    outbound_media_head(out, stream_sid);
-    push_base64_literal(out, audio);
-    out.push_str("}}");
+    common::write_outbound_media(out, StreamId::twilio(stream_sid), Payload::Raw(audio));
 }
 
 /// Exact length of what [`write_outbound_media`] writes, to size a buffer once.
 pub fn outbound_media_len(stream_sid: &str, audio_len: usize) -> usize {
-    const FIXED: usize = r#"{"event":"media","streamSid":,"media":{"payload":""}}"#.len();
-    FIXED + stream_sid.len() + literal_overhead(stream_sid) + base64_len(audio_len)
+    common::outbound_media_len(StreamId::twilio(stream_sid), audio_len)
 }
 
 /// Appends `{"event":"mark","streamSid":..,"mark":{"name":..}}`.
 pub fn write_outbound_mark(out: &mut String, stream_sid: &str, name: &str) {
-    out.push_str("{\"event\":\"mark\",");
-    push_key(out, "streamSid");
-    push_str_literal(out, stream_sid);
-    out.push_str(",\"mark\":{\"name\":");
-    push_str_literal(out, name);
-    out.push_str("}}");
+    common::write_outbound_mark(out, StreamId::twilio(stream_sid), name);
 }
 
 /// Appends `{"event":"clear","streamSid":..}`.
 pub fn write_outbound_clear(out: &mut String, stream_sid: &str) {
-    out.push_str("{\"event\":\"clear\",");
-    push_key(out, "streamSid");
-    push_str_literal(out, stream_sid);
-    out.push('}');
-}
-
-fn outbound_media_head(out: &mut String, stream_sid: &str) {
-    out.push_str("{\"event\":\"media\",");
-    push_key(out, "streamSid");
-    push_str_literal(out, stream_sid);
-    out.push_str(",\"media\":{\"payload\":");
+    common::write_outbound_clear(out, StreamId::twilio(stream_sid));
 }
 
 fn write_connected(out: &mut String, c: &Connected<'_>) {
-    out.push_str("{\"event\":\"connected\",");
-    push_key(out, "protocol");
-    push_str_literal(out, &c.protocol);
-    out.push(',');
-    push_key(out, "version");
-    push_str_literal(out, &c.version);
-    out.push('}');
+    let mut w = ObjectWriter::open(out);
+    w.str("event", "connected");
+    w.str("protocol", &c.protocol);
+    w.str("version", &c.version);
+    w.close();
 }
 
-/// `{"event":<event>,"sequenceNumber":"<n>",` — the common opening.
-fn open(out: &mut String, event: &str, sequence_number: u64) {
-    out.push_str("{\"event\":\"");
-    out.push_str(event);
-    out.push_str("\",");
-    push_key(out, "sequenceNumber");
-    push_decimal_string(out, sequence_number);
-}
-
-/// `,"streamSid":<sid>}` — the common closing.
-fn close_with_sid(out: &mut String, stream_sid: &str) {
-    out.push(',');
-    push_key(out, "streamSid");
-    push_str_literal(out, stream_sid);
-    out.push('}');
+/// `{"event":<event>,"sequenceNumber":"<n>"`, the common opening.
+fn open<'o>(out: &'o mut String, event: &str, sequence_number: u64) -> ObjectWriter<'o> {
+    let mut w = ObjectWriter::open(out);
+    w.str("event", event);
+    w.decimal("sequenceNumber", sequence_number);
+    w
 }
 
 fn write_start(out: &mut String, s: &Start<'_>) {
-    open(out, "start", s.sequence_number);
-    out.push_str(",\"start\":{");
-    push_key(out, "accountSid");
-    push_str_literal(out, &s.account_sid);
-    out.push(',');
-    push_key(out, "streamSid");
-    push_str_literal(out, &s.stream_sid);
-    out.push(',');
-    push_key(out, "callSid");
-    push_str_literal(out, &s.call_sid);
-    out.push_str(",\"tracks\":[");
-    for (i, track) in s.tracks.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_str_literal(out, track.as_wire());
-    }
-    out.push_str("],\"customParameters\":{");
-    for (i, (name, value)) in s.custom_parameters.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_str_literal(out, name);
-        out.push(':');
-        push_str_literal(out, value);
-    }
-    out.push_str("},\"mediaFormat\":{");
-    push_key(out, "encoding");
-    push_str_literal(out, &s.media_format.encoding);
-    out.push(',');
-    push_key(out, "sampleRate");
-    push_number(out, s.media_format.sample_rate.into());
-    out.push(',');
-    push_key(out, "channels");
-    push_number(out, s.media_format.channels.into());
-    out.push_str("}}");
-    close_with_sid(out, &s.stream_sid);
+    let mut w = open(out, "start", s.sequence_number);
+    let mut start = w.object("start");
+    start.str("accountSid", &s.account_sid);
+    start.str("streamSid", &s.stream_sid);
+    start.str("callSid", &s.call_sid);
+    start.str_array("tracks", s.tracks.iter().map(|t| t.as_wire()));
+    start.string_map("customParameters", &s.custom_parameters);
+    let mut format = start.object("mediaFormat");
+    format.str("encoding", &s.media_format.encoding);
+    format.number("sampleRate", s.media_format.sample_rate.into());
+    format.number("channels", s.media_format.channels.into());
+    format.close();
+    start.close();
+    w.str("streamSid", &s.stream_sid);
+    w.close();
 }
 
-fn write_media_frame(
-    out: &mut String,
-    sequence_number: u64,
-    stream_sid: &str,
-    track: Track,
-    chunk: u64,
-    timestamp: u64,
-    payload: Payload<'_>,
-) {
-    open(out, "media", sequence_number);
-    out.push_str(",\"media\":{\"track\":");
-    push_str_literal(out, track.as_wire());
-    out.push(',');
-    push_key(out, "chunk");
-    push_decimal_string(out, chunk);
-    out.push(',');
-    push_key(out, "timestamp");
-    push_decimal_string(out, timestamp);
-    out.push(',');
-    push_key(out, "payload");
-    payload.push(out);
-    out.push('}');
-    close_with_sid(out, stream_sid);
+/// `m` with `payload` in place of `m.payload`.
+fn write_media_frame(out: &mut String, m: &Media<'_>, payload: Payload<'_>) {
+    let mut w = open(out, "media", m.sequence_number);
+    let mut media = w.object("media");
+    media.str("track", m.track.as_wire());
+    media.decimal("chunk", m.chunk);
+    media.decimal("timestamp", m.timestamp);
+    payload.push(media.key("payload"));
+    media.close();
+    w.str("streamSid", &m.stream_sid);
+    w.close();
 }
 
 fn write_dtmf(out: &mut String, d: &Dtmf<'_>) {
-    out.push_str("{\"event\":\"dtmf\",");
-    push_key(out, "streamSid");
-    push_str_literal(out, &d.stream_sid);
-    out.push(',');
-    push_key(out, "sequenceNumber");
-    push_decimal_string(out, d.sequence_number);
-    out.push_str(",\"dtmf\":{\"track\":");
-    push_str_literal(out, &d.track);
-    out.push(',');
-    push_key(out, "digit");
-    push_str_literal(out, d.digit.encode_utf8(&mut [0; 4]));
-    out.push_str("}}");
+    let mut w = ObjectWriter::open(out);
+    w.str("event", "dtmf");
+    w.str("streamSid", &d.stream_sid);
+    w.decimal("sequenceNumber", d.sequence_number);
+    let mut dtmf = w.object("dtmf");
+    dtmf.str("track", &d.track);
+    dtmf.str("digit", d.digit.encode_utf8(&mut [0; 4]));
+    dtmf.close();
+    w.close();
 }
 
 fn write_mark_echo(out: &mut String, m: &Mark<'_>) {
-    open(out, "mark", m.sequence_number);
-    out.push(',');
-    push_key(out, "streamSid");
-    push_str_literal(out, &m.stream_sid);
-    out.push_str(",\"mark\":{\"name\":");
-    push_str_literal(out, &m.name);
-    out.push_str("}}");
+    let mut w = open(out, "mark", m.sequence_number);
+    w.str("streamSid", &m.stream_sid);
+    let mut mark = w.object("mark");
+    mark.str("name", &m.name);
+    mark.close();
+    w.close();
 }
 
 fn write_stop(out: &mut String, s: &Stop<'_>) {
-    open(out, "stop", s.sequence_number);
-    out.push_str(",\"stop\":{");
-    push_key(out, "accountSid");
-    push_str_literal(out, &s.account_sid);
-    out.push(',');
-    push_key(out, "callSid");
-    push_str_literal(out, &s.call_sid);
-    out.push('}');
-    close_with_sid(out, &s.stream_sid);
+    let mut w = open(out, "stop", s.sequence_number);
+    let mut stop = w.object("stop");
+    stop.str("accountSid", &s.account_sid);
+    stop.str("callSid", &s.call_sid);
+    stop.close();
+    w.str("streamSid", &s.stream_sid);
+    w.close();
 }
