@@ -3,6 +3,7 @@
 
 pub mod caller;
 mod database;
+pub mod fakes;
 
 pub use database::{POSTGRES_URL_VAR, TestDatabase};
 

@@ -1,0 +1,15 @@
+//! Clients for the AI providers a call uses: speech-to-text, language models, text-to-speech
+//! and speech-to-speech. Each speaks its provider's wire format exactly (see
+//! `shared/protocols/ai-providers.md`), takes its base URL from configuration, bounds every
+//! phase with a timeout, reports usage for metering, and never puts a secret in an error.
+
+pub mod error;
+pub mod llm;
+pub mod stt;
+pub mod timeouts;
+pub mod tts;
+pub mod usage;
+
+pub use error::{Phase, ProviderError};
+pub use timeouts::Timeouts;
+pub use usage::Usage;

@@ -1,0 +1,11 @@
+//! Wire-faithful fakes of outside services. Each is a real server on 127.0.0.1:0 that speaks
+//! the provider's format from `shared/protocols/`, refuses what the real service refuses, is
+//! driven by a script, has knobs for latency and faults, and records what it received.
+
+mod server;
+
+pub mod llm;
+pub mod stt;
+pub mod tts;
+
+pub use server::{FakeServer, Faults, Recorded, Recorder};

@@ -1,0 +1,104 @@
+//! What every fake shares: a server on 127.0.0.1:0, fault knobs and a recorder.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+/// A fake running on a local port. Dropping it stops the server.
+pub struct FakeServer {
+    addr: SocketAddr,
+    task: JoinHandle<()>,
+}
+
+impl FakeServer {
+    /// Serves `router` on 127.0.0.1 at `port` (0 for any free port).
+    pub async fn start(router: axum::Router, port: u16) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let addr = listener.local_addr()?;
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Ok(Self { addr, task })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, the base URL to configure a client with.
+    pub fn http_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// `ws://127.0.0.1:PORT`.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}", self.addr)
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Latency and fault knobs. Latencies are exact (a benchmark subtracts them), so a fake sleeps
+/// precisely `first_byte` before its first byte and paces the rest by `per_chunk`.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Delay before the first byte, token, transcript or audio chunk.
+    pub first_byte: Duration,
+    /// Delay between later chunks (tokens, audio chunks, SSE events).
+    pub per_chunk: Duration,
+    /// Answer every request with this HTTP status and body instead of the real answer
+    /// (e.g. 429 with a `retry-after`, 500, 401).
+    pub http_error: Option<(u16, String)>,
+    /// Close WebSocket streams with this code and reason instead of answering.
+    pub ws_close: Option<(u16, String)>,
+    /// Drop the connection after this many chunks of a stream, without a clean end.
+    pub drop_after_chunks: Option<usize>,
+}
+
+/// One thing a fake received: an HTTP request or a WebSocket message, in arrival order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recorded {
+    Http {
+        method: String,
+        path: String,
+        query: String,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+    WsText {
+        path: String,
+        text: String,
+    },
+    WsBinary {
+        path: String,
+        bytes: usize,
+    },
+    WsClosed {
+        path: String,
+    },
+}
+
+/// What a fake received, shared between the fake and the test that asserts on it.
+#[derive(Debug, Clone, Default)]
+pub struct Recorder(Arc<Mutex<Vec<Recorded>>>);
+
+impl Recorder {
+    pub fn push(&self, item: Recorded) {
+        self.0.lock().expect("recorder lock").push(item);
+    }
+
+    pub fn all(&self) -> Vec<Recorded> {
+        self.0.lock().expect("recorder lock").clone()
+    }
+
+    pub fn clear(&self) {
+        self.0.lock().expect("recorder lock").clear();
+    }
+}
