@@ -57,6 +57,37 @@ pub enum ProviderError {
 }
 
 impl ProviderError {
+    /// The error for a refused HTTP request or WebSocket upgrade, by status: 401/403 is auth,
+    /// 429 a rate limit, 408/409/5xx the provider's trouble (worth a retry or the next
+    /// provider), any other 4xx our request. `message` is the provider's own explanation.
+    pub fn from_http_status(
+        provider: &'static str,
+        status: u16,
+        retry_after: Option<Duration>,
+        message: String,
+    ) -> Self {
+        match status {
+            401 | 403 => ProviderError::Auth { provider, status },
+            429 => ProviderError::RateLimited {
+                provider,
+                retry_after,
+            },
+            408 | 409 | 500.. => ProviderError::Upstream {
+                provider,
+                message: format!("HTTP {status}: {message}"),
+            },
+            400..=499 => ProviderError::BadRequest {
+                provider,
+                status,
+                message,
+            },
+            _ => ProviderError::Protocol {
+                provider,
+                message: format!("unexpected HTTP status {status}"),
+            },
+        }
+    }
+
     /// Whether trying again (or the next provider in a chain) may succeed.
     pub fn is_retryable(&self) -> bool {
         matches!(

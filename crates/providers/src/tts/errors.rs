@@ -23,22 +23,7 @@ pub(crate) fn from_status(
     key: &ApiKey,
 ) -> ProviderError {
     let message = key.redact(&provider_message(body));
-    match status {
-        401 | 403 => ProviderError::Auth { provider, status },
-        429 => ProviderError::RateLimited {
-            provider,
-            retry_after: retry_after(headers),
-        },
-        408 | 500..=599 => ProviderError::Upstream {
-            provider,
-            message: format!("HTTP {status}: {message}"),
-        },
-        _ => ProviderError::BadRequest {
-            provider,
-            status,
-            message,
-        },
-    }
+    ProviderError::from_http_status(provider, status, retry_after(headers), message)
 }
 
 /// `retry-after-ms` first, then `retry-after` in seconds (what the OpenAI SDK reads).

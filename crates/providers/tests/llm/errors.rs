@@ -144,7 +144,7 @@ async fn short_rate_limit_and_server_errors_are_retried_before_any_token() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&error, ProviderError::Upstream { message, .. } if message.starts_with("502")),
+        matches!(&error, ProviderError::Upstream { message, .. } if message.starts_with("HTTP 502")),
         "{error:?}"
     );
     assert_eq!(fake.pending(), 1, "bounded by max_attempts");

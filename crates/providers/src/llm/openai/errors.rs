@@ -94,26 +94,7 @@ pub(super) fn from_status(
 ) -> Failure {
     let message = message_of(body);
     let retry_after = retry_after(headers, &message);
-    let error = match status {
-        401 | 403 => ProviderError::Auth { provider, status },
-        429 => ProviderError::RateLimited {
-            provider,
-            retry_after,
-        },
-        408 | 409 | 500.. => ProviderError::Upstream {
-            provider,
-            message: format!("{status}: {message}"),
-        },
-        400..=499 => ProviderError::BadRequest {
-            provider,
-            status,
-            message,
-        },
-        _ => ProviderError::Protocol {
-            provider,
-            message: format!("unexpected status {status}"),
-        },
-    };
+    let error = ProviderError::from_http_status(provider, status, retry_after, message);
     let mut retry = matches!(status, 408 | 409 | 429 | 500..);
     match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
         Some("true") => retry = true,

@@ -212,29 +212,12 @@ fn error_from(reply: &Reply) -> ProviderError {
         .unwrap_or_else(|_| {
             String::from_utf8_lossy(&reply.body[..reply.body.len().min(300)]).into_owned()
         });
-    match reply.status {
-        401 | 403 => ProviderError::Auth {
-            provider: PROVIDER,
-            status: reply.status,
-        },
-        429 => ProviderError::RateLimited {
-            provider: PROVIDER,
-            retry_after: http::retry_after(&reply.headers),
-        },
-        408 | 409 => ProviderError::Upstream {
-            provider: PROVIDER,
-            message: format!("HTTP {}: {message}", reply.status),
-        },
-        400..=499 => ProviderError::BadRequest {
-            provider: PROVIDER,
-            status: reply.status,
-            message,
-        },
-        status => ProviderError::Upstream {
-            provider: PROVIDER,
-            message: format!("HTTP {status}: {message}"),
-        },
-    }
+    ProviderError::from_http_status(
+        PROVIDER,
+        reply.status,
+        http::retry_after(&reply.headers),
+        message,
+    )
 }
 
 #[derive(Deserialize)]

@@ -15,25 +15,7 @@ pub(crate) fn from_status(
     retry_after: Option<Duration>,
     message: String,
 ) -> ProviderError {
-    match status {
-        401 | 403 => ProviderError::Auth {
-            provider: PROVIDER,
-            status,
-        },
-        429 => ProviderError::RateLimited {
-            provider: PROVIDER,
-            retry_after,
-        },
-        400..=499 => ProviderError::BadRequest {
-            provider: PROVIDER,
-            status,
-            message,
-        },
-        _ => ProviderError::Upstream {
-            provider: PROVIDER,
-            message: format!("HTTP {status}: {message}"),
-        },
-    }
+    ProviderError::from_http_status(PROVIDER, status, retry_after, message)
 }
 
 /// The `retry-after` header in seconds, when present.
