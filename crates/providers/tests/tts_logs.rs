@@ -35,10 +35,7 @@ async fn tts_logs_carry_no_secret() {
 
     // A retried 503 whose message echoes the key (logged at debug before the retry).
     let echo = format!(r#"{{"detail":{{"status":"busy","message":"busy for key {FAKE_KEY}"}}}}"#);
-    let faults = Faults {
-        http_error: Some((503, echo)),
-        ..Faults::default()
-    };
+    let faults = Faults::http_error(503, echo);
     let fake = FakeTts::elevenlabs(FakeTtsConfig {
         fail_first: Some(1),
         ..FakeTtsConfig::default().with_faults(faults)

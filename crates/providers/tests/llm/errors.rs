@@ -179,7 +179,10 @@ async fn nothing_is_retried_after_the_first_token() {
 #[tokio::test]
 async fn injected_http_error_fault_and_unreachable_server_are_upstream() {
     let fake = fake().await;
-    fake.set_faults(Faults { http_error: Some((500, "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"param\":null,\"code\":null}}".into())), ..Faults::default() });
+    fake.set_faults(Faults::http_error(
+        500,
+        "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"param\":null,\"code\":null}}",
+    ));
     fake.push(Reply::text("a"));
     fake.push(Reply::text("b"));
     let error = collect(client(&fake).stream(&request(), CancellationToken::new()))

@@ -55,10 +55,7 @@ async fn bad_parameter_is_a_bad_request_with_deepgrams_reason() {
 #[tokio::test]
 async fn rate_limit_and_outage_on_upgrade_are_typed() {
     let limited = DeepgramScript {
-        faults: Faults {
-            http_error: Some((429, r#"{"err_code":"TOO_MANY_REQUESTS"}"#.into())),
-            ..Faults::default()
-        },
+        faults: Faults::http_error(429, r#"{"err_code":"TOO_MANY_REQUESTS"}"#),
         ..DeepgramScript::new(KEY)
     };
     let error = open_err(limited, StreamOptions::phone("nova-3"), KEY).await;
@@ -67,10 +64,7 @@ async fn rate_limit_and_outage_on_upgrade_are_typed() {
         "{error:?}"
     );
     let down = DeepgramScript {
-        faults: Faults {
-            http_error: Some((503, "{}".into())),
-            ..Faults::default()
-        },
+        faults: Faults::http_error(503, "{}"),
         ..DeepgramScript::new(KEY)
     };
     let error = open_err(down, StreamOptions::phone("nova-3"), KEY).await;

@@ -144,14 +144,7 @@ async fn errors_are_typed_and_retried_only_when_safe() {
 
 async fn fake_with_error(status: u16) -> FakeTranscriptions {
     let body = r#"{"error":{"message":"The server had an error","type":"server_error","param":null,"code":null}}"#;
-    fake(
-        &[],
-        Faults {
-            http_error: Some((status, body.into())),
-            ..Faults::default()
-        },
-    )
-    .await
+    fake(&[], Faults::http_error(status, body)).await
 }
 
 #[tokio::test]

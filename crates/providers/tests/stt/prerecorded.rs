@@ -96,10 +96,7 @@ async fn refusals_are_typed() {
     assert!(message.contains("corrupt"), "{message}");
 
     let busy = DeepgramScript {
-        faults: Faults {
-            http_error: Some((429, "{}".into())),
-            ..Faults::default()
-        },
+        faults: Faults::http_error(429, "{}"),
         ..DeepgramScript::new(KEY)
     };
     let fake = FakeDeepgram::start(busy).await.unwrap();

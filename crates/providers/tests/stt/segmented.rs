@@ -86,10 +86,7 @@ async fn each_utterance_is_transcribed_in_order() {
 async fn a_failing_batch_provider_ends_the_stream() {
     let body = r#"{"error":{"message":"boom","type":"server_error","param":null,"code":null}}"#;
     let script = TranscriptionsScript {
-        faults: switchboard_testkit::fakes::Faults {
-            http_error: Some((500, body.into())),
-            ..Default::default()
-        },
+        faults: switchboard_testkit::fakes::Faults::http_error(500, body),
         ..Default::default()
     };
     let fake = FakeTranscriptions::start(script).await.unwrap();

@@ -8,7 +8,7 @@ use switchboard_providers::tts::{ApiKey, StreamingTts, TtsEvent, VoiceConfig};
 use switchboard_testkit::fakes::tts::{FAKE_KEY, FakeTts, FakeTtsConfig};
 use switchboard_testkit::fakes::{Faults, Recorded};
 
-use super::support::{assert_no_secret, drain, frequency_hz, quick_timeouts};
+use super::support::{assert_no_secret, drain, eventually, frequency_hz, quick_timeouts};
 
 pub fn config(fake: &FakeTts) -> DeepgramAuraConfig {
     let mut config = DeepgramAuraConfig::new(ApiKey::new(FAKE_KEY)).with_base(fake.ws_url());
@@ -60,12 +60,7 @@ async fn speak_flush_and_close() {
             .any(|(k, v)| k == "authorization" && v == &format!("Token {FAKE_KEY}"))
     );
     // `Close` goes out as the stream ends; give the fake a moment to read it.
-    for _ in 0..50 {
-        if fake.ws_messages().len() == 5 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    eventually(|| fake.ws_messages().len() == 5).await;
     let types: Vec<String> = fake
         .ws_messages()
         .iter()
@@ -113,12 +108,7 @@ async fn barge_in_sends_clear_and_closes() {
     input.flush().await.unwrap();
     assert!(matches!(output.next().await, Some(Ok(TtsEvent::Audio(_)))));
     input.cancel();
-    for _ in 0..50 {
-        if fake.saw_ws_close() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    eventually(|| fake.saw_ws_close()).await;
     assert!(fake.saw_ws_close());
     assert!(fake.ws_messages().iter().any(|m| m["type"] == "Clear"));
 }

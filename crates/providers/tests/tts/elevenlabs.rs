@@ -11,7 +11,7 @@ use switchboard_providers::tts::{ApiKey, RetryPolicy, StreamingTts, TtsEvent, Vo
 use switchboard_testkit::fakes::tts::{FAKE_KEY, FakeTts, FakeTtsConfig};
 use switchboard_testkit::fakes::{Faults, Recorded};
 
-use super::support::{assert_no_secret, drain, frequency_hz, quick_timeouts};
+use super::support::{assert_no_secret, drain, eventually, frequency_hz, quick_timeouts};
 
 pub const VOICE: &str = "21m00Tcm4TlvDq8ikWAM";
 
@@ -232,12 +232,7 @@ async fn barge_in_closes_the_socket_promptly() {
     assert!(matches!(output.next().await, Some(Ok(TtsEvent::Audio(_)))));
     input.cancel();
     assert!(output.next().await.is_none());
-    for _ in 0..50 {
-        if fake.saw_ws_close() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    eventually(|| fake.saw_ws_close()).await;
     assert!(fake.saw_ws_close(), "the fake never saw the close");
     assert_eq!(fake.aborted_streams(), 1);
 }
@@ -301,13 +296,10 @@ async fn http_streaming_makes_one_request_per_segment() {
 #[tokio::test]
 async fn http_errors_are_typed_and_retried_only_when_safe() {
     // 429 with a retry-after longer than the policy waits: no retry, the hint surfaces.
-    let faults = Faults {
-        http_error: Some((
-            429,
-            r#"{"detail":{"status":"too_many_concurrent_requests","message":"slow down"}}"#.into(),
-        )),
-        ..Faults::default()
-    };
+    let faults = Faults::http_error(
+        429,
+        r#"{"detail":{"status":"too_many_concurrent_requests","message":"slow down"}}"#,
+    );
     let fake = FakeTts::elevenlabs(FakeTtsConfig {
         retry_after_secs: Some(7),
         ..FakeTtsConfig::default().with_faults(faults)
@@ -326,13 +318,7 @@ async fn http_errors_are_typed_and_retried_only_when_safe() {
     assert_eq!(fake.requests(), 1);
 
     // A 503 on the first request only: retried once, then the audio comes.
-    let faults = Faults {
-        http_error: Some((
-            503,
-            r#"{"detail":{"status":"busy","message":"try again"}}"#.into(),
-        )),
-        ..Faults::default()
-    };
+    let faults = Faults::http_error(503, r#"{"detail":{"status":"busy","message":"try again"}}"#);
     let fake = FakeTts::elevenlabs(FakeTtsConfig {
         fail_first: Some(1),
         ..FakeTtsConfig::default().with_faults(faults)
@@ -347,13 +333,10 @@ async fn http_errors_are_typed_and_retried_only_when_safe() {
     assert_eq!(fake.requests(), 2);
 
     // A 400 is not retried and keeps the provider's message.
-    let faults = Faults {
-        http_error: Some((
-            400,
-            r#"{"detail":{"status":"text_too_long","message":"Text is too long"}}"#.into(),
-        )),
-        ..Faults::default()
-    };
+    let faults = Faults::http_error(
+        400,
+        r#"{"detail":{"status":"text_too_long","message":"Text is too long"}}"#,
+    );
     let fake = FakeTts::elevenlabs(FakeTtsConfig::default().with_faults(faults))
         .await
         .unwrap();
@@ -423,13 +406,7 @@ async fn a_stall_after_the_first_audio_is_an_idle_timeout() {
 
 #[tokio::test]
 async fn a_refused_upgrade_is_retried_before_anything_was_said() {
-    let faults = Faults {
-        http_error: Some((
-            503,
-            r#"{"detail":{"status":"busy","message":"busy"}}"#.into(),
-        )),
-        ..Faults::default()
-    };
+    let faults = Faults::http_error(503, r#"{"detail":{"status":"busy","message":"busy"}}"#);
     let fake = FakeTts::elevenlabs(FakeTtsConfig {
         fail_first: Some(1),
         ..FakeTtsConfig::default().with_faults(faults)

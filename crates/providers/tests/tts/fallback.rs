@@ -22,13 +22,10 @@ fn entry(provider: impl StreamingTts + 'static, voice: &str) -> FallbackEntry {
 
 #[tokio::test]
 async fn a_provider_that_cannot_open_is_skipped() {
-    let faults = Faults {
-        http_error: Some((
-            503,
-            r#"{"detail":{"status":"down","message":"maintenance"}}"#.into(),
-        )),
-        ..Faults::default()
-    };
+    let faults = Faults::http_error(
+        503,
+        r#"{"detail":{"status":"down","message":"maintenance"}}"#,
+    );
     let primary = FakeTts::elevenlabs(FakeTtsConfig::default().with_faults(faults))
         .await
         .unwrap();
@@ -179,13 +176,10 @@ async fn a_failure_mid_stream_hands_over_only_what_was_not_spoken() {
 
 #[tokio::test]
 async fn when_every_provider_fails_the_last_error_surfaces() {
-    let faults = Faults {
-        http_error: Some((
-            401,
-            r#"{"detail":{"status":"invalid_api_key","message":"no"}}"#.into(),
-        )),
-        ..Faults::default()
-    };
+    let faults = Faults::http_error(
+        401,
+        r#"{"detail":{"status":"invalid_api_key","message":"no"}}"#,
+    );
     let a = FakeTts::elevenlabs(FakeTtsConfig::default().with_faults(faults.clone()))
         .await
         .unwrap();

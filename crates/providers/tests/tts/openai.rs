@@ -10,7 +10,7 @@ use switchboard_providers::tts::{ApiKey, PcmToMulaw, StreamingTts, TtsEvent, Voi
 use switchboard_testkit::fakes::tts::{FAKE_KEY, FakeTts, FakeTtsConfig, tone};
 use switchboard_testkit::fakes::{Faults, Recorded};
 
-use super::support::{assert_no_secret, frequency_hz, quick_timeouts};
+use super::support::{assert_no_secret, eventually, frequency_hz, quick_timeouts};
 
 pub fn config(fake: &FakeTts) -> OpenAiSpeechConfig {
     let mut config =
@@ -187,12 +187,10 @@ async fn errors_are_typed_and_carry_no_secret() {
     let body = format!(
         r#"{{"error":{{"message":"quota for key {FAKE_KEY} exhausted","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}}}"#
     );
-    let fake = FakeTts::openai_speech(FakeTtsConfig::default().with_faults(Faults {
-        http_error: Some((400, body)),
-        ..Faults::default()
-    }))
-    .await
-    .unwrap();
+    let fake =
+        FakeTts::openai_speech(FakeTtsConfig::default().with_faults(Faults::http_error(400, body)))
+            .await
+            .unwrap();
     let error = OpenAiSpeech::new(config(&fake))
         .synthesize(VoiceConfig::new("alloy"), "Hi.".into())
         .await
@@ -256,11 +254,6 @@ async fn cancel_drops_the_response_body() {
     input.flush().await.unwrap();
     assert!(matches!(output.next().await, Some(Ok(TtsEvent::Audio(_)))));
     input.cancel();
-    for _ in 0..50 {
-        if fake.aborted_streams() == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    eventually(|| fake.aborted_streams() == 1).await;
     assert_eq!(fake.aborted_streams(), 1, "the fake saw the body dropped");
 }

@@ -58,3 +58,15 @@ pub fn assert_no_secret(error: &ProviderError, secret: &str) {
         "secret in Debug: {error:?}"
     );
 }
+
+/// Waits up to half a second for `check` to hold (what a fake observes arrives a little after
+/// the client acts). Returns whether it did.
+pub async fn eventually(mut check: impl FnMut() -> bool) -> bool {
+    for _ in 0..50 {
+        if check() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    check()
+}

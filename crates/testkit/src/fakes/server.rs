@@ -62,6 +62,16 @@ pub struct Faults {
     pub drop_after_chunks: Option<usize>,
 }
 
+impl Faults {
+    /// Answer every request with HTTP `status` and `body` (the provider's error shape).
+    pub fn http_error(status: u16, body: impl Into<String>) -> Self {
+        Faults {
+            http_error: Some((status, body.into())),
+            ..Faults::default()
+        }
+    }
+}
+
 /// One thing a fake received: an HTTP request or a WebSocket message, in arrival order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Recorded {
