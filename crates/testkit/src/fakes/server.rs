@@ -95,6 +95,32 @@ pub enum Recorded {
     },
 }
 
+impl Recorded {
+    /// An HTTP request (or WebSocket upgrade) as it arrived.
+    pub fn http(
+        method: &str,
+        uri: &axum::http::Uri,
+        headers: &axum::http::HeaderMap,
+        body: &[u8],
+    ) -> Self {
+        Recorded::Http {
+            method: method.to_owned(),
+            path: uri.path().to_owned(),
+            query: uri.query().unwrap_or_default().to_owned(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body: body.to_vec(),
+        }
+    }
+}
+
 /// What a fake received, shared between the fake and the test that asserts on it.
 #[derive(Debug, Clone, Default)]
 pub struct Recorder(Arc<Mutex<Vec<Recorded>>>);

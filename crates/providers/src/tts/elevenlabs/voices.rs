@@ -34,20 +34,7 @@ struct WireVoice {
 }
 
 pub(crate) async fn list(config: Arc<ElevenLabsConfig>) -> Result<Vec<Voice>, ProviderError> {
-    let mut url =
-        reqwest::Url::parse(&config.http_base).map_err(|_| ProviderError::BadRequest {
-            provider: NAME,
-            status: 0,
-            message: "invalid base URL".into(),
-        })?;
-    url.path_segments_mut()
-        .map_err(|()| ProviderError::BadRequest {
-            provider: NAME,
-            status: 0,
-            message: "invalid base URL".into(),
-        })?
-        .pop_if_empty()
-        .extend(["v1", "voices"]);
+    let url = super::wire::api_url(&config.http_base, &["v1", "voices"])?;
     let client = http_client(&config.timeouts);
     let budget = config.timeouts.first_byte + config.timeouts.idle;
     let attempt = || async {

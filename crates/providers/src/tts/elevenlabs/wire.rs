@@ -52,6 +52,21 @@ pub(crate) fn ws_url(
     Ok(url)
 }
 
+/// `{base}/{segments...}`, each segment percent-encoded, whatever path the base already has.
+pub(crate) fn api_url(base: &str, segments: &[&str]) -> Result<Url, ProviderError> {
+    let invalid = || ProviderError::BadRequest {
+        provider: NAME,
+        status: 0,
+        message: "invalid base URL".into(),
+    };
+    let mut url = Url::parse(base).map_err(|_| invalid())?;
+    url.path_segments_mut()
+        .map_err(|()| invalid())?
+        .pop_if_empty()
+        .extend(segments);
+    Ok(url)
+}
+
 /// `{base}/v1/text-to-speech/{voice_id}/{endpoint}`, the voice id percent-encoded.
 pub(crate) fn endpoint_url(
     base: &str,
@@ -65,20 +80,7 @@ pub(crate) fn endpoint_url(
             message: "no voice id".into(),
         });
     }
-    let mut url = Url::parse(base).map_err(|_| ProviderError::BadRequest {
-        provider: NAME,
-        status: 0,
-        message: "invalid base URL".into(),
-    })?;
-    url.path_segments_mut()
-        .map_err(|()| ProviderError::BadRequest {
-            provider: NAME,
-            status: 0,
-            message: "invalid base URL".into(),
-        })?
-        .pop_if_empty()
-        .extend(["v1", "text-to-speech", voice_id, endpoint]);
-    Ok(url)
+    api_url(base, &["v1", "text-to-speech", voice_id, endpoint])
 }
 
 /// The `voice_settings` object with only the fields that are set; `None` when none is.

@@ -63,21 +63,9 @@ async fn handle(
     let start = Instant::now();
     let n = shared.requests.fetch_add(1, Ordering::SeqCst) + 1;
     let request_id = format!("req_fake{n}");
-    shared.recorder.push(Recorded::Http {
-        method: method.to_string(),
-        path: uri.path().to_owned(),
-        query: uri.query().unwrap_or_default().to_owned(),
-        headers: headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body: body.to_vec(),
-    });
+    shared
+        .recorder
+        .push(Recorded::http(method.as_str(), &uri, &headers, &body));
     if let Err(refused) = contract::check_request(&shared.config, &method, uri.path(), &headers) {
         return refusal(refused, &request_id);
     }

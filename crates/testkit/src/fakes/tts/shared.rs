@@ -40,22 +40,8 @@ impl Shared {
         headers: &HeaderMap,
         body: &[u8],
     ) -> usize {
-        let headers = headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    v.to_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect();
-        self.recorder.push(Recorded::Http {
-            method: method.as_str().to_owned(),
-            path: uri.path().to_owned(),
-            query: uri.query().unwrap_or_default().to_owned(),
-            headers,
-            body: body.to_vec(),
-        });
+        self.recorder
+            .push(Recorded::http(method.as_str(), uri, headers, body));
         self.requests.fetch_add(1, Ordering::SeqCst)
     }
 

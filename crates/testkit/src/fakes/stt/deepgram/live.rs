@@ -26,16 +26,9 @@ pub(crate) async fn upgrade(
     headers: HeaderMap,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
-    shared.recorder.push(Recorded::Http {
-        method: "GET".into(),
-        path: uri.path().into(),
-        query: uri.query().unwrap_or_default().into(),
-        headers: headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
-            .collect(),
-        body: Vec::new(),
-    });
+    shared
+        .recorder
+        .push(Recorded::http("GET", &uri, &headers, &[]));
     if let Some(reply) = handshake::injected(&shared.script.faults) {
         return reply;
     }

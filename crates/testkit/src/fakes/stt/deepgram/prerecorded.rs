@@ -25,16 +25,9 @@ pub(crate) async fn transcribe(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    shared.recorder.push(Recorded::Http {
-        method: "POST".into(),
-        path: uri.path().into(),
-        query: uri.query().unwrap_or_default().into(),
-        headers: headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
-            .collect(),
-        body: body.to_vec(),
-    });
+    shared
+        .recorder
+        .push(Recorded::http("POST", &uri, &headers, &body));
     let script = &shared.script;
     tokio::time::sleep(script.faults.first_byte).await;
     if let Some(reply) = handshake::injected(&script.faults) {
