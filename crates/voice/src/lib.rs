@@ -15,6 +15,7 @@ mod auth;
 pub mod brain;
 mod config;
 mod error;
+pub mod records;
 mod report;
 mod session;
 mod transport;
