@@ -11,6 +11,7 @@
 //! bounded channels, with control messages on a priority path. See [`session`'s
 //! docs](Session) and the module docs of each part.
 
+pub mod agent;
 mod auth;
 pub mod brain;
 mod config;
