@@ -49,6 +49,28 @@ pub enum Command {
     /// Inspect the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Run fakes of every AI provider on local ports, for development without accounts;
+    /// prints the configuration that points Switchboard at them.
+    Fakes(FakesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FakesArgs {
+    /// The fakes listen on the next six ports.
+    #[arg(long, default_value_t = 9100)]
+    pub base_port: u16,
+    /// From the end of the caller's speech to the final transcript.
+    #[arg(long, default_value_t = 150)]
+    pub stt_final_ms: u64,
+    /// From an LLM request to its first token.
+    #[arg(long, default_value_t = 250)]
+    pub llm_first_token_ms: u64,
+    /// LLM tokens per second after the first.
+    #[arg(long, default_value_t = 50)]
+    pub llm_tokens_per_second: u32,
+    /// From text to the first TTS audio.
+    #[arg(long, default_value_t = 120)]
+    pub tts_first_byte_ms: u64,
 }
 
 #[derive(Debug, Default, Args)]

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod config;
 pub mod http;
 pub mod media;
+pub mod providers;
 mod routes;
 pub mod server;
 pub mod telemetry;

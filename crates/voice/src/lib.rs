@@ -15,6 +15,7 @@ pub mod agent;
 mod auth;
 pub mod brain;
 mod config;
+pub mod conversation;
 mod error;
 pub mod records;
 mod report;
@@ -23,7 +24,8 @@ mod transport;
 
 pub use auth::{CallContext, FnAuthenticator, StreamAuthenticator, auth_fn};
 pub use brain::{
-    Brain, BrainEvent, BrainIo, BrainSpec, CallInfo, EchoBrain, Turn, TurnId, Utterance,
+    BargeInMode, Brain, BrainEvent, BrainIo, BrainSpec, CallInfo, EchoBrain, Turn, TurnId,
+    Utterance,
 };
 pub use config::SessionConfig;
 pub use error::VoiceError;

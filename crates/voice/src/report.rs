@@ -91,6 +91,12 @@ pub struct BargeInReport {
     pub onset_to_clear_ms: u64,
     /// How much of the turn the caller heard before the `clear`.
     pub played_ms: u64,
+    /// For a brain that confirms interruptions ([`BargeInMode::Confirm`]): from the onset
+    /// to the moment outbound audio was paused, after which the caller hears at most the
+    /// playback lead. `onset_to_clear_ms` then includes the brain's deliberation.
+    ///
+    /// [`BargeInMode::Confirm`]: crate::brain::BargeInMode::Confirm
+    pub onset_to_pause_ms: Option<u64>,
 }
 
 /// One assistant turn.
@@ -132,6 +138,8 @@ pub struct Anomalies {
     pub carrier_errors: u64,
     /// Brain events dropped because the brain was not reading them.
     pub brain_events_dropped: u64,
+    /// Caller audio frames dropped because the brain was not reading them.
+    pub caller_audio_dropped: u64,
 }
 
 /// What a session did. Returned by [`Session::run`](crate::Session::run) however it ended.

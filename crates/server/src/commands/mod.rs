@@ -1,6 +1,7 @@
 //! What each CLI command does.
 
 mod admin;
+mod fakes;
 
 use crate::cli::{Cli, Command, ConfigCommand};
 use crate::config::{self, Config};
@@ -18,6 +19,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Admin(command)) => admin::run(&loaded.config, command).await,
+        Some(Command::Fakes(args)) => fakes::run(args).await,
         Some(Command::Config(ConfigCommand::Check)) => {
             print!("{}", config::render_report(&loaded));
             Ok(())

@@ -90,8 +90,8 @@ pub fn load_from(
     config
         .validate()
         .map_err(|(key, expected)| ConfigError::BadValue {
-            key: key.into(),
-            origin: describe_source(figment.find_metadata(key), key),
+            origin: describe_source(figment.find_metadata(&key), &key),
+            key,
             problem: format!("expected {expected}"),
         })?;
     Ok(LoadedConfig {
@@ -294,7 +294,7 @@ fn explain(figment: &Figment, err: figment::Error) -> ConfigError {
             };
         }
         // figment quotes the value it could not use; a secret's value must not reach the terminal.
-        _ if super::SECRET_KEYS.contains(&key.as_str()) => "expected a string".to_owned(),
+        _ if super::is_secret_key(&key) => "expected a string".to_owned(),
         kind => kind.to_string(),
     };
     ConfigError::BadValue {

@@ -5,9 +5,11 @@
 //! then command-line flags. [`load`] merges them and remembers where each value came from.
 
 mod load;
+pub mod providers;
 mod report;
 mod secret;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -15,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub use load::{ConfigError, LoadedConfig, Overrides, load, load_from};
 pub use report::render_report;
+pub use providers::{ProviderConfig, ProviderKind, VoiceDefaults};
 pub use secret::Secret;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -35,6 +38,10 @@ pub struct Config {
     pub http: HttpConfig,
     pub media: MediaConfig,
     pub twilio: TwilioConfig,
+    /// AI provider accounts by name (see docs/providers.md).
+    pub providers: BTreeMap<String, ProviderConfig>,
+    /// Which providers calls use by default, and the fallback budgets.
+    pub voice: VoiceDefaults,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,6 +122,8 @@ impl Default for Config {
                 idle_timeout_seconds: 15,
             },
             twilio: TwilioConfig::default(),
+            providers: BTreeMap::new(),
+            voice: VoiceDefaults::default(),
         }
     }
 }
@@ -146,7 +155,13 @@ impl Config {
     }
 
     /// Checks that go beyond types: returns the offending key and what was expected.
-    fn validate(&self) -> Result<(), (&'static str, String)> {
+    fn validate(&self) -> Result<(), (String, String)> {
+        self.validate_fixed()
+            .map_err(|(key, expected)| (key.to_owned(), expected))?;
+        providers::validate(&self.providers, &self.voice)
+    }
+
+    fn validate_fixed(&self) -> Result<(), (&'static str, String)> {
         if let Some(url) = &self.database_url
             && switchboard_store::Backend::from_url(url.expose()).is_err()
         {
@@ -214,11 +229,16 @@ impl Config {
 }
 
 /// Keys whose values never appear anywhere: replaced by `<redacted>` in reports.
-pub(crate) const SECRET_KEYS: &[&str] = &["twilio.auth_token"];
+const SECRET_KEYS: &[&str] = &["twilio.auth_token"];
+
+/// Whether `key` holds a secret: one of [`SECRET_KEYS`] or any provider's `api_key`.
+pub(crate) fn is_secret_key(key: &str) -> bool {
+    SECRET_KEYS.contains(&key) || (key.starts_with("providers.") && key.ends_with(".api_key"))
+}
 
 /// Shows a value without its secret part: passwords inside URLs are masked.
 pub fn redact(key: &str, value: &str) -> String {
-    if SECRET_KEYS.contains(&key) && value != "null" {
+    if is_secret_key(key) && value != "null" {
         return "<redacted>".into();
     }
     if key == "database_url" || key == "public_url" {

@@ -6,6 +6,7 @@ mod server;
 
 pub mod llm;
 pub mod stt;
+pub mod suite;
 pub mod tts;
 
 pub use server::{FakeServer, Faults, Recorded, Recorder};

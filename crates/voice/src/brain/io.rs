@@ -1,5 +1,6 @@
 //! A brain's handle on its session.
 
+use bytes::Bytes;
 use switchboard_audio::g711::Law;
 use switchboard_telephony::media::StreamStart;
 use tokio::sync::mpsc;
@@ -29,6 +30,7 @@ pub struct BrainIo {
     control: mpsc::Sender<Control>,
     playout: mpsc::Sender<Playout>,
     shutdown: CancellationToken,
+    caller_audio: Option<mpsc::Receiver<Bytes>>,
     last_turn: u32,
 }
 
@@ -40,6 +42,7 @@ impl BrainIo {
         control: mpsc::Sender<Control>,
         playout: mpsc::Sender<Playout>,
         shutdown: CancellationToken,
+        caller_audio: Option<mpsc::Receiver<Bytes>>,
     ) -> Self {
         BrainIo {
             call,
@@ -48,8 +51,38 @@ impl BrainIo {
             control,
             playout,
             shutdown,
+            caller_audio,
             last_turn: 0,
         }
+    }
+
+    /// The caller's audio, one carrier frame at a time in the call's codec, for a brain whose
+    /// [`wants_caller_audio`](super::Brain::wants_caller_audio) is true (`None` otherwise, and
+    /// after the first call). Read it promptly: frames a brain leaves unread past about a
+    /// second are dropped and counted.
+    pub fn take_caller_audio(&mut self) -> Option<mpsc::Receiver<Bytes>> {
+        self.caller_audio.take()
+    }
+
+    /// After [`BrainEvent::AgentPaused`](super::BrainEvent::AgentPaused): the caller is
+    /// really interrupting. The paused turn (and any queued after it) is cancelled, `clear`
+    /// goes out, and [`BrainEvent::BargeIn`](super::BrainEvent::BargeIn) reports what was
+    /// heard. Without a pause, it interrupts whatever is playing now.
+    pub async fn interrupt(&self) -> Result<(), VoiceError> {
+        self.control(Control::Interrupt).await
+    }
+
+    /// After [`BrainEvent::AgentPaused`](super::BrainEvent::AgentPaused): not an
+    /// interruption; the agent carries on where it paused.
+    pub async fn resume(&self) -> Result<(), VoiceError> {
+        self.control(Control::Resume).await
+    }
+
+    async fn control(&self, control: Control) -> Result<(), VoiceError> {
+        self.control
+            .send(control)
+            .await
+            .map_err(|_| VoiceError::SessionEnded)
     }
 
     /// The call.
@@ -90,11 +123,9 @@ impl BrainIo {
     /// Ends the call now: audio still queued is not played. To let a goodbye finish, wait
     /// for its [`BrainEvent::TurnPlayed`] first.
     pub async fn hang_up(&self, reason: impl Into<String>) -> Result<(), VoiceError> {
-        self.control
-            .send(Control::HangUp {
-                reason: reason.into(),
-            })
-            .await
-            .map_err(|_| VoiceError::SessionEnded)
+        self.control(Control::HangUp {
+            reason: reason.into(),
+        })
+        .await
     }
 }

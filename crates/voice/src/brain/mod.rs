@@ -33,6 +33,30 @@ pub trait Brain: Send + 'static {
     /// Runs until [`BrainIo::next_event`] returns `None` or the brain hangs up. Returning
     /// early ends the session ([`EndReason::BrainFinished`](crate::EndReason::BrainFinished)).
     fn run(self: Box<Self>, io: BrainIo) -> BoxFuture<'static, ()>;
+
+    /// How caller speech over the agent is handled; asked once, before `run`.
+    fn barge_in_mode(&self) -> BargeInMode {
+        BargeInMode::Immediate
+    }
+
+    /// Whether the brain reads the caller's audio ([`BrainIo::take_caller_audio`]), e.g. to
+    /// stream it to speech-to-text; asked once, before `run`.
+    fn wants_caller_audio(&self) -> bool {
+        false
+    }
+}
+
+/// What happens when the caller talks while the agent is audible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BargeInMode {
+    /// Speech past the session's minimum cuts the agent off at once (`clear`).
+    #[default]
+    Immediate,
+    /// Speech past the minimum pauses the agent ([`BrainEvent::AgentPaused`]); the brain then
+    /// decides, from what the caller says, to [interrupt](BrainIo::interrupt) (a real
+    /// interruption) or [resume](BrainIo::resume) (a backchannel such as "mm-hmm", or
+    /// noise). The caller hears the agent stop within the playback lead either way.
+    Confirm,
 }
 
 /// Which brain runs a call; chosen by the authenticator.
@@ -114,6 +138,11 @@ pub enum BrainEvent {
         /// Its whole length.
         played_ms: u64,
     },
+    /// The first audio of `turn` went out to the carrier.
+    AudioStarted { turn: TurnId },
+    /// [`BargeInMode::Confirm`]: the caller is talking over `turn`, which is paused after
+    /// `played_ms`; answer with [`BrainIo::interrupt`] or [`BrainIo::resume`].
+    AgentPaused { turn: TurnId, played_ms: u64 },
     /// The caller talked over `turn`: it was cancelled and its queued audio dropped.
     BargeIn {
         /// The turn that was playing.

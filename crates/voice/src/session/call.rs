@@ -15,7 +15,8 @@ use super::engine::Engine;
 use super::handshake::Accepted;
 use super::listener::Listener;
 use super::messages::{
-    BRAIN_CAPACITY, CONTROL_CAPACITY, ENGINE_CAPACITY, PLAYOUT_CAPACITY, WRITER_CONTROL_CAPACITY,
+    BRAIN_CAPACITY, CALLER_AUDIO_CAPACITY, CONTROL_CAPACITY, ENGINE_CAPACITY, PLAYOUT_CAPACITY,
+    WRITER_CONTROL_CAPACITY,
 };
 use super::reader::{Reader, ReaderExit};
 use super::writer::{self, WriterExit, WriterParts};
@@ -113,6 +114,15 @@ where
     let (writer_tx, writer_rx) = mpsc::channel(WRITER_CONTROL_CAPACITY);
     let (playout_tx, playout_rx) = mpsc::channel(PLAYOUT_CAPACITY);
 
+    let brain = context.brain.build();
+    let (audio_tx, audio_rx) = if brain.wants_caller_audio() {
+        let (tx, rx) = mpsc::channel(CALLER_AUDIO_CAPACITY);
+        (Some(tx), Some(rx))
+    } else {
+        (None, None)
+    };
+    let barge_in_mode = brain.barge_in_mode();
+
     let span = tracing::Span::current();
     let mut tasks = JoinSet::new();
     let reader = Reader {
@@ -125,6 +135,8 @@ where
         shutdown: shutdown.clone(),
         idle_timeout: config.idle_timeout,
         frames_in: 0,
+        caller_audio: audio_tx,
+        caller_audio_dropped: 0,
     };
     tasks.spawn(reader.run().map(Task::Reader).instrument(span.clone()));
     let writer = WriterParts {
@@ -156,11 +168,11 @@ where
         control_tx,
         playout_tx,
         shutdown.clone(),
+        audio_rx,
     );
-    let brain = context.brain.build();
     tasks.spawn(brain.run(io).map(|()| Task::Brain).instrument(span));
 
-    let mut engine = Engine::new(brain_tx, writer_tx);
+    let mut engine = Engine::new(barge_in_mode, brain_tx, writer_tx);
     let mut results = Results::default();
     let reason = loop {
         tokio::select! {

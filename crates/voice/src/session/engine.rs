@@ -12,12 +12,18 @@ use tokio::time::Instant;
 use super::messages::{Control, EngineMsg, WriterControl};
 use super::playback::{Echo, Playback};
 use super::writer::WriterExit;
-use crate::brain::BrainEvent;
+use crate::brain::{BargeInMode, BrainEvent};
 use crate::report::{BargeInReport, EndReason, SessionReport};
 use crate::transport::CloseFrame;
 
 pub(crate) struct Engine {
     playback: Playback,
+    mode: BargeInMode,
+    /// [`BargeInMode::Confirm`]: the agent is paused for caller speech that began at the
+    /// onset, paused at the instant; the brain has not decided yet.
+    paused: Option<(Instant, Instant)>,
+    /// When the barge-in now being cleared paused the agent, for its report.
+    clearing_pause: Option<Instant>,
     /// `None` once the session is ending.
     brain: Option<mpsc::Sender<BrainEvent>>,
     writer: mpsc::Sender<WriterControl>,
@@ -30,11 +36,15 @@ pub(crate) struct Engine {
 
 impl Engine {
     pub(crate) fn new(
+        mode: BargeInMode,
         brain: mpsc::Sender<BrainEvent>,
         writer: mpsc::Sender<WriterControl>,
     ) -> Self {
         Engine {
             playback: Playback::default(),
+            mode,
+            paused: None,
+            clearing_pause: None,
             brain: Some(brain),
             writer,
             last_speech_end: None,
@@ -46,15 +56,56 @@ impl Engine {
 
     /// A priority message; returns the end of the session if it is one.
     pub(crate) fn on_control(&mut self, control: Control) -> Option<EndReason> {
+        let now = Instant::now();
         match control {
-            Control::BargeIn { onset } => {
-                if let Some(target) = self.playback.barge_in(Instant::now()) {
-                    tracing::debug!(%target, "barge-in");
-                    self.tell_writer(WriterControl::Clear { onset, target });
+            Control::BargeIn { onset } => match self.mode {
+                BargeInMode::Immediate => {
+                    self.clearing_pause = None;
+                    self.clear(onset, now);
                 }
-                None
+                BargeInMode::Confirm if self.paused.is_none() => {
+                    if let Some((turn, played_ms)) = self.playback.pause(now) {
+                        tracing::debug!(%turn, "caller speech over the agent: paused");
+                        self.paused = Some((onset, now));
+                        self.tell_writer(WriterControl::Pause);
+                        self.tell_brain(BrainEvent::AgentPaused { turn, played_ms });
+                    }
+                }
+                BargeInMode::Confirm => {}
+            },
+            Control::Interrupt => {
+                let (onset, paused_at) = match self.paused.take() {
+                    Some((onset, paused_at)) => (onset, Some(paused_at)),
+                    None => (now, None),
+                };
+                self.playback.resume(now);
+                self.clearing_pause = paused_at;
+                if !self.clear(onset, now) && paused_at.is_some() {
+                    // Nothing left to cut (the turn finished meanwhile): just unpause.
+                    self.tell_writer(WriterControl::Resume);
+                }
             }
-            Control::HangUp { reason } => Some(EndReason::HungUp { reason }),
+            Control::Resume => {
+                if self.paused.take().is_some() {
+                    self.playback.resume(now);
+                    self.tell_writer(WriterControl::Resume);
+                }
+            }
+            Control::HangUp { reason } => return Some(EndReason::HungUp { reason }),
+        }
+        None
+    }
+
+    /// Cuts off the audible turn: cancels it and has the writer send `clear`. `false` when
+    /// the agent was silent.
+    fn clear(&mut self, onset: Instant, now: Instant) -> bool {
+        match self.playback.barge_in(now) {
+            Some(target) => {
+                tracing::debug!(%target, "barge-in");
+                self.tell_writer(WriterControl::Clear { onset, target });
+                true
+            }
+            None => false,
         }
     }
 
@@ -96,7 +147,10 @@ impl Engine {
                 self.playback
                     .begin(turn, token, self.last_speech_end.take());
             }
-            EngineMsg::FirstFrameSent { turn, at } => self.playback.first_frame(turn, at),
+            EngineMsg::FirstFrameSent { turn, at } => {
+                self.playback.first_frame(turn, at);
+                self.tell_brain(BrainEvent::AudioStarted { turn });
+            }
             EngineMsg::MarkSent { mark, turn_ms } => self.playback.mark_sent(mark, turn_ms),
             EngineMsg::TurnSent {
                 turn,
@@ -114,10 +168,15 @@ impl Engine {
                 let played_ms = self.playback.settle(target, turn, sent_ms, played_ms);
                 let onset_to_clear_ms = at.saturating_duration_since(onset).as_millis() as u64;
                 tracing::debug!(%target, onset_to_clear_ms, played_ms, "clear sent");
+                let onset_to_pause_ms = self
+                    .clearing_pause
+                    .take()
+                    .map(|paused| paused.saturating_duration_since(onset).as_millis() as u64);
                 self.barge_ins.push(BargeInReport {
                     turn: target,
                     onset_to_clear_ms,
                     played_ms,
+                    onset_to_pause_ms,
                 });
                 self.tell_brain(BrainEvent::BargeIn {
                     turn: target,

@@ -21,6 +21,8 @@ pub(crate) const BRAIN_CAPACITY: usize = 32;
 pub(crate) const WRITER_CONTROL_CAPACITY: usize = 8;
 /// Brain to writer: audio pieces and segment/turn ends. Small, so producers feel back-pressure.
 pub(crate) const PLAYOUT_CAPACITY: usize = 8;
+/// Reader to brain: caller audio for a brain that transcribes it (50 frames = 1 s).
+pub(crate) const CALLER_AUDIO_CAPACITY: usize = 50;
 
 /// Priority messages to the engine.
 #[derive(Debug)]
@@ -29,6 +31,10 @@ pub(crate) enum Control {
     BargeIn { onset: Instant },
     /// The brain ends the call.
     HangUp { reason: String },
+    /// The brain confirms that the caller is interrupting: cut the agent off.
+    Interrupt,
+    /// The brain judged the caller's speech a backchannel or noise: play on.
+    Resume,
 }
 
 /// Ordinary messages to the engine. One channel for all senders keeps cause before effect:
@@ -81,6 +87,10 @@ pub(crate) enum WriterControl {
     Clear { onset: Instant, target: TurnId },
     /// Send this close frame and stop.
     Close(CloseFrame),
+    /// Hold outbound audio where it is (the caller may be interrupting).
+    Pause,
+    /// Carry on sending after a pause.
+    Resume,
 }
 
 /// Brain to writer, in playing order.

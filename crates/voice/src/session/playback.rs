@@ -36,6 +36,8 @@ struct TurnState {
     played_all: bool,
     /// Barge-in: what had been played when it was cut.
     interrupted: Option<u64>,
+    /// Paused since then (the caller may be interrupting): the clock estimate stands still.
+    paused_at: Option<Instant>,
 }
 
 impl TurnState {
@@ -54,9 +56,10 @@ impl TurnState {
         if self.played_all {
             return self.sent_ms;
         }
-        let by_clock = self
-            .first_frame_at
-            .map_or(0, |at| now.saturating_duration_since(at).as_millis() as u64);
+        let clock_now = self.paused_at.unwrap_or(now);
+        let by_clock = self.first_frame_at.map_or(0, |at| {
+            clock_now.saturating_duration_since(at).as_millis() as u64
+        });
         self.confirmed_ms.max(by_clock.min(self.sent_ms))
     }
 }
@@ -104,6 +107,7 @@ impl Playback {
             play_end: None,
             played_all: false,
             interrupted: None,
+            paused_at: None,
         });
     }
 
@@ -161,6 +165,37 @@ impl Playback {
                     turn: id,
                     played_ms: turn.sent_ms,
                 }
+            }
+        }
+    }
+
+    /// The turn the caller may be hearing now (live, with audio sent), and how much of it
+    /// has played.
+    pub(crate) fn audible(&self, now: Instant) -> Option<(TurnId, u64)> {
+        self.turns
+            .iter()
+            .rev()
+            .find(|t| t.is_live(now) && t.first_frame_at.is_some())
+            .map(|t| (t.id, t.played_ms(now)))
+    }
+
+    /// The writer holds its audio: the audible turn's clock stops. Returns that turn and
+    /// what it has played; `None` when the agent is silent.
+    pub(crate) fn pause(&mut self, now: Instant) -> Option<(TurnId, u64)> {
+        let (id, played) = self.audible(now)?;
+        if let Some(turn) = self.turn_mut(id) {
+            turn.paused_at = Some(now);
+        }
+        Some((id, played))
+    }
+
+    /// The writer carries on: paused clocks restart where they stood.
+    pub(crate) fn resume(&mut self, now: Instant) {
+        for turn in &mut self.turns {
+            if let Some(paused_at) = turn.paused_at.take() {
+                let held = now.saturating_duration_since(paused_at);
+                turn.first_frame_at = turn.first_frame_at.map(|at| at + held);
+                turn.play_end = turn.play_end.map(|end| end + held);
             }
         }
     }

@@ -9,6 +9,7 @@ use std::ops::Deref;
 use std::pin::Pin;
 use std::time::Duration;
 
+use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use switchboard_telephony::media::{MAX_MESSAGE_BYTES, MediaDecoder, MediaEvent, Track};
 use tokio::sync::mpsc;
@@ -44,6 +45,9 @@ pub(crate) struct Reader<I> {
     pub(crate) shutdown: CancellationToken,
     pub(crate) idle_timeout: Duration,
     pub(crate) frames_in: u64,
+    /// Caller audio for a brain that reads it.
+    pub(crate) caller_audio: Option<mpsc::Sender<Bytes>>,
+    pub(crate) caller_audio_dropped: u64,
 }
 
 impl<I, T> Reader<I>
@@ -73,10 +77,12 @@ where
                 Some(WsIn::Ping(_) | WsIn::Pong(_)) => {}
             }
         };
+        let mut anomalies = self.log.counts;
+        anomalies.caller_audio_dropped = self.caller_audio_dropped;
         ReaderExit {
             reason,
             frames_in: self.frames_in,
-            anomalies: self.log.counts,
+            anomalies,
         }
     }
 
@@ -93,6 +99,8 @@ where
             control,
             engine,
             frames_in,
+            caller_audio,
+            caller_audio_dropped,
             ..
         } = self;
         let event = match decoder.decode(text) {
@@ -106,6 +114,13 @@ where
         match event {
             MediaEvent::Audio(audio) if audio.track == Track::Inbound => {
                 *frames_in += 1;
+                if let Some(tap) = caller_audio
+                    && tap
+                        .try_send(Bytes::copy_from_slice(&audio.payload))
+                        .is_err()
+                {
+                    *caller_audio_dropped += 1;
+                }
                 let block_len = listener.block_len();
                 for block in audio.payload.chunks(block_len) {
                     let heard = listener.feed(block);

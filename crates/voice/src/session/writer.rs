@@ -70,6 +70,8 @@ enum Next {
     Mark(MarkId),
     /// Nothing queued: wait for the brain.
     NeedInput,
+    /// Paused: send nothing but pings until told to go on.
+    Hold,
 }
 
 struct Writer<O> {
@@ -84,6 +86,8 @@ struct Writer<O> {
     /// The turn whose audio was sent last, and ms of it sent.
     turn: Option<(TurnId, u64)>,
     mark_name: String,
+    /// Audio is held (the caller may be interrupting); see `WriterControl::Pause`.
+    paused: bool,
     exit: WriterExit,
 }
 
@@ -104,6 +108,7 @@ where
         ready: None,
         turn: None,
         mark_name: String::with_capacity(24),
+        paused: false,
         exit: WriterExit::default(),
     };
     if let Err(SendFailed(error)) = writer.run().await {
@@ -125,7 +130,11 @@ where
         ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut playout_open = true;
         loop {
-            let next = self.prepare();
+            let next = if self.paused {
+                Next::Hold
+            } else {
+                self.prepare()
+            };
             if let Next::Mark(mark) = next {
                 self.send_mark(mark).await?;
                 continue;
@@ -136,6 +145,8 @@ where
                 command = self.parts.control.recv() => match command {
                     Some(WriterControl::Clear { onset, target }) => self.clear(onset, target).await?,
                     Some(WriterControl::Close(frame)) => return self.close(frame).await,
+                    Some(WriterControl::Pause) => self.paused = true,
+                    Some(WriterControl::Resume) => self.paused = false,
                     None => return Ok(()),
                 },
                 () = self.parts.shutdown.cancelled() => return Ok(()),
@@ -281,6 +292,7 @@ where
 
     /// Barge-in: drop what belongs to cancelled turns, send `clear`, report what was played.
     async fn clear(&mut self, onset: Instant, target: TurnId) -> Result<(), SendFailed> {
+        self.paused = false;
         if self.ready.as_ref().is_some_and(|r| r.token.is_cancelled()) {
             self.ready = None;
         }

@@ -20,4 +20,4 @@ mod shared;
 
 pub use audio::{AudioFormat, UnknownFormat, tone};
 pub use config::{FAKE_KEY, FakeTtsConfig};
-pub use shared::FakeTts;
+pub use shared::{FakeTts, TtsVendor};

@@ -87,28 +87,46 @@ pub struct FakeTts {
     shared: Arc<Shared>,
 }
 
+/// Which provider a [`FakeTts`] plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TtsVendor {
+    /// `stream-input` and `multi-stream-input` WebSockets, HTTP `stream`, `voices`.
+    ElevenLabs,
+    /// `POST /v1/audio/speech` (`pcm` and `wav`).
+    OpenAiSpeech,
+    /// Aura `GET /v1/speak` WebSocket.
+    DeepgramAura,
+}
+
 impl FakeTts {
-    /// ElevenLabs: `stream-input` and `multi-stream-input` WebSockets, HTTP `stream`, `voices`.
+    /// ElevenLabs on a free port.
     pub async fn elevenlabs(config: FakeTtsConfig) -> std::io::Result<Self> {
-        Self::start(config, super::elevenlabs::router).await
+        Self::start_on(TtsVendor::ElevenLabs, config, 0).await
     }
 
-    /// OpenAI `POST /v1/audio/speech` (`pcm` and `wav`).
+    /// OpenAI speech on a free port.
     pub async fn openai_speech(config: FakeTtsConfig) -> std::io::Result<Self> {
-        Self::start(config, super::openai_speech::router).await
+        Self::start_on(TtsVendor::OpenAiSpeech, config, 0).await
     }
 
-    /// Deepgram Aura `GET /v1/speak` WebSocket.
+    /// Deepgram Aura on a free port.
     pub async fn deepgram_aura(config: FakeTtsConfig) -> std::io::Result<Self> {
-        Self::start(config, super::deepgram_aura::router).await
+        Self::start_on(TtsVendor::DeepgramAura, config, 0).await
     }
 
-    async fn start(
+    /// `vendor`'s fake on `port` (0: any free port; a fixed one for `switchboard fakes`).
+    pub async fn start_on(
+        vendor: TtsVendor,
         config: FakeTtsConfig,
-        router: fn(Arc<Shared>) -> axum::Router,
+        port: u16,
     ) -> std::io::Result<Self> {
+        let router = match vendor {
+            TtsVendor::ElevenLabs => super::elevenlabs::router,
+            TtsVendor::OpenAiSpeech => super::openai_speech::router,
+            TtsVendor::DeepgramAura => super::deepgram_aura::router,
+        };
         let shared = Shared::new(config);
-        let server = FakeServer::start(router(shared.clone()), 0).await?;
+        let server = FakeServer::start(router(shared.clone()), port).await?;
         Ok(Self { server, shared })
     }
 
