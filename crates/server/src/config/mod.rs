@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use load::{ConfigError, LoadedConfig, Overrides, load, load_from};
-pub use report::render_report;
 pub use providers::{ProviderConfig, ProviderKind, VoiceDefaults};
+pub use report::render_report;
 pub use secret::Secret;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
