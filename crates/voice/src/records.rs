@@ -147,7 +147,9 @@ impl RecordSink {
                 .dropped
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             if before == 0 {
-                tracing::warn!("call records are not being stored fast enough; dropped (logged once)");
+                tracing::warn!(
+                    "call records are not being stored fast enough; dropped (logged once)"
+                );
             }
         }
     }

@@ -1,0 +1,854 @@
+//! The conversation loop: one task that owns the call's state and reacts to the session
+//! (caller speech, barge-ins, playback), the speech-to-text stream, the reply tasks and its
+//! timers. It never waits on a provider: replies run as their own tasks.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use serde_json::json;
+use switchboard_audio::g711::Law;
+use switchboard_providers::ProviderError;
+use switchboard_providers::llm::{ChatRequest, Message, ToolSpec};
+use switchboard_providers::stt::{AudioEncoding, SttEvent, SttEvents, SttSender};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use tokio_util::sync::DropGuard;
+
+use super::providers::ConversationProviders;
+use super::reply::{self, Action, ReplyDeps, ReplyEvent, Script};
+use super::spec::ConversationSpec;
+use super::state::{CallerTurn, ReplyKind, Speaking};
+use super::tools::ToolRunner;
+use crate::agent::backchannel::{Classification, Interruption};
+use crate::brain::{BargeInMode, Brain, BrainEvent, BrainIo, TurnId};
+use crate::records::{
+    CallRecord, RecordSink, Speaker, TimelineEvent, TranscriptEntry, TurnLatency,
+};
+
+/// After the time limit, how long the agent may take to finish before the line is cut.
+const HARD_STOP_GRACE: Duration = Duration::from_secs(20);
+/// How long the speech-to-text gets to report its usage at the end.
+const STT_CLOSE_WAIT: Duration = Duration::from_millis(300);
+
+/// The LLM agent: listens with streaming STT, answers with the LLM through streaming TTS.
+pub struct ConversationBrain {
+    spec: ConversationSpec,
+    providers: ConversationProviders,
+    records: RecordSink,
+    tools: Option<Arc<dyn ToolRunner>>,
+}
+
+impl ConversationBrain {
+    pub fn new(
+        spec: ConversationSpec,
+        providers: ConversationProviders,
+        records: RecordSink,
+    ) -> Self {
+        ConversationBrain {
+            spec,
+            providers,
+            records,
+            tools: None,
+        }
+    }
+
+    /// Runs tenant tools (the spec's `custom_tools`) through `runner`.
+    pub fn with_tools(mut self, runner: Arc<dyn ToolRunner>) -> Self {
+        self.tools = Some(runner);
+        self
+    }
+}
+
+impl Brain for ConversationBrain {
+    fn run(self: Box<Self>, io: BrainIo) -> BoxFuture<'static, ()> {
+        Box::pin(async move {
+            let mut conversation = Conversation::new(*self, io);
+            conversation.run().await;
+        })
+    }
+
+    fn barge_in_mode(&self) -> BargeInMode {
+        BargeInMode::Confirm
+    }
+
+    fn wants_caller_audio(&self) -> bool {
+        true
+    }
+}
+
+/// The live STT stream: its events, its sender (for closing) and the guard that cancels it.
+struct Listening {
+    events: SttEvents,
+    sender: SttSender,
+    _guard: DropGuard,
+}
+
+struct Conversation {
+    io: BrainIo,
+    spec: ConversationSpec,
+    providers: ConversationProviders,
+    records: RecordSink,
+    tools: Option<Arc<dyn ToolRunner>>,
+    tool_specs: Vec<ToolSpec>,
+    started: Instant,
+    history: Vec<Message>,
+    next_seq: u32,
+    stt: Option<Listening>,
+    stt_provider: String,
+    tasks: JoinSet<()>,
+    replies: mpsc::Sender<ReplyEvent>,
+    reply_events: mpsc::Receiver<ReplyEvent>,
+    caller: CallerTurn,
+    speaking: Option<Speaking>,
+    /// The agent is paused by caller speech over it, since then.
+    paused: Option<Instant>,
+    /// Decide on the paused speech at this time (its transcript had time to arrive).
+    resume_at: Option<Instant>,
+    /// End the caller's turn at this time unless they speak again.
+    patience_until: Option<Instant>,
+    dtmf: String,
+    dtmf_until: Option<Instant>,
+    /// Nobody has spoken since then.
+    silent_since: Option<Instant>,
+    reprompted: bool,
+    deadline: Instant,
+    warned: bool,
+    extensions: u32,
+    /// The agent's last words are playing; hang up when this turn has played.
+    ending: Option<(TurnId, String)>,
+    /// Hang up at this time whatever is playing.
+    hard_stop: Option<(Instant, String)>,
+}
+
+impl Conversation {
+    fn new(brain: ConversationBrain, io: BrainIo) -> Self {
+        let ConversationBrain {
+            spec,
+            providers,
+            records,
+            tools,
+        } = brain;
+        let mut tool_specs: Vec<ToolSpec> = spec.builtins.iter().map(|b| b.spec()).collect();
+        tool_specs.extend(spec.custom_tools.iter().cloned());
+        let (replies, reply_events) = mpsc::channel(64);
+        let started = Instant::now();
+        let stt_provider = providers.stt.name().to_owned();
+        Conversation {
+            deadline: started + spec.duration.max,
+            io,
+            spec,
+            providers,
+            records,
+            tools,
+            tool_specs,
+            started,
+            history: Vec::new(),
+            next_seq: 0,
+            stt: None,
+            stt_provider,
+            tasks: JoinSet::new(),
+            replies,
+            reply_events,
+            caller: CallerTurn::default(),
+            speaking: None,
+            paused: None,
+            resume_at: None,
+            patience_until: None,
+            dtmf: String::new(),
+            dtmf_until: None,
+            silent_since: None,
+            reprompted: false,
+            warned: false,
+            extensions: 0,
+            ending: None,
+            hard_stop: None,
+        }
+    }
+
+    async fn run(&mut self) {
+        if let Err(error) = self.listen().await {
+            self.event("stt_failed", json!({"error": error.to_string()}));
+            self.say(self.spec.apology.clone(), ReplyKind::Goodbye)
+                .await;
+        } else if let Some(greeting) = self.spec.first_message.clone() {
+            self.say(greeting, ReplyKind::Line).await;
+        } else {
+            self.silent_since = Some(Instant::now());
+        }
+        loop {
+            let wake = self.next_timer();
+            tokio::select! {
+                event = self.io.next_event() => match event {
+                    Some(event) => self.on_session(event).await,
+                    None => break,
+                },
+                event = next_stt(&mut self.stt) => self.on_stt(event).await,
+                Some(event) = self.reply_events.recv() => self.on_reply(event).await,
+                () = tokio::time::sleep_until(wake) => self.on_timer().await,
+            }
+        }
+        self.wind_up().await;
+    }
+
+    /// Opens the speech-to-text stream and feeds it the caller's audio.
+    async fn listen(&mut self) -> Result<(), ProviderError> {
+        let mut options = self.providers.stt_options.clone();
+        options.encoding = match self.io.call().law {
+            Law::Ulaw => AudioEncoding::Mulaw,
+            Law::Alaw => AudioEncoding::Alaw,
+        };
+        options.sample_rate = 8000;
+        let stream = self.providers.stt.open(options).await?;
+        let (sender, events, guard) = stream.split();
+        if let Some(mut audio) = self.io.take_caller_audio() {
+            let pump = sender.clone();
+            self.tasks.spawn(async move {
+                while let Some(frame) = audio.recv().await {
+                    if pump.send_audio(frame).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        self.stt = Some(Listening {
+            events,
+            sender,
+            _guard: guard,
+        });
+        Ok(())
+    }
+
+    // ----- the session -----
+
+    async fn on_session(&mut self, event: BrainEvent) {
+        let now = Instant::now();
+        match event {
+            BrainEvent::CallerSpeechStarted => {
+                self.caller.speaking_since = Some(now);
+                self.patience_until = None;
+                self.resume_at = None;
+                self.silent_since = None;
+                self.reprompted = false;
+            }
+            BrainEvent::CallerSpeechEnded(_) => {
+                self.caller.speaking_since = None;
+                self.caller.stopped_at = Some(now);
+                if self.paused.is_some() {
+                    self.resume_at = Some(now + self.spec.turn.resume_after);
+                } else {
+                    self.patience_until = Some(now + self.spec.turn.endpointing);
+                }
+            }
+            BrainEvent::Dtmf(digit) => {
+                self.dtmf.push(digit);
+                self.silent_since = None;
+                self.dtmf_until = Some(if digit == '#' {
+                    now
+                } else {
+                    now + self.spec.turn.dtmf_gap
+                });
+            }
+            BrainEvent::AudioStarted { turn } => {
+                if let Some(speaking) = self.speaking.as_mut().filter(|s| s.turn == turn) {
+                    speaking.audio_started = Some(now);
+                    let since = speaking.since_trigger(now);
+                    if let Some(latency) = speaking.latency.as_mut() {
+                        latency.first_audio_ms = since;
+                        let latency = latency.clone();
+                        self.records.record(CallRecord::Latency(latency));
+                    }
+                }
+            }
+            BrainEvent::TurnPlayed { turn, played_ms } => self.on_played(turn, played_ms, false),
+            BrainEvent::AgentPaused { .. } => {
+                self.paused = Some(now);
+                self.resume_at = None;
+                self.judge_interruption().await;
+            }
+            BrainEvent::BargeIn { turn, played_ms } => {
+                self.paused = None;
+                self.resume_at = None;
+                self.event("barge_in", json!({"turn": turn.0, "heard_ms": played_ms}));
+                if self.ending.as_ref().is_some_and(|(t, _)| *t == turn) {
+                    // The caller has more to say after all.
+                    self.ending = None;
+                }
+                self.on_played(turn, played_ms, true);
+            }
+            BrainEvent::MarkPlayed { .. } => {}
+        }
+        if self.ending.is_some() && self.speaking.is_none() {
+            self.hang_up_now().await;
+        }
+    }
+
+    /// A turn is over: fully played, or cut off by the caller after `played_ms`.
+    fn on_played(&mut self, turn: TurnId, played_ms: u64, interrupted: bool) {
+        let Some(speaking) = self.speaking.take_if(|s| s.turn == turn) else {
+            return;
+        };
+        self.record_turn(speaking, played_ms, interrupted);
+        if !interrupted && self.caller.speaking_since.is_none() {
+            self.silent_since.get_or_insert_with(Instant::now);
+        }
+    }
+
+    /// Cuts off the turn under way (its audio stops) and records what was heard of it.
+    async fn cut_off(&mut self) {
+        let Some(speaking) = self.speaking.take() else {
+            return;
+        };
+        speaking.token.cancel();
+        if let Some(started) = speaking.audio_started {
+            let _ = self.io.interrupt().await;
+            let played = (started.elapsed().as_millis() as u64).min(speaking.audio_ms());
+            self.record_turn(speaking, played, true);
+        }
+    }
+
+    /// Writes an agent turn's transcript entry and keeps the history to what was heard.
+    fn record_turn(&mut self, speaking: Speaking, played_ms: u64, interrupted: bool) {
+        let text = if interrupted {
+            speaking.heard_text(played_ms)
+        } else {
+            speaking.full_text()
+        };
+        if interrupted {
+            // The model must know what the caller actually heard.
+            self.history.truncate(speaking.history_len);
+            if !text.is_empty() {
+                self.history.push(Message::assistant(format!("{text}...")));
+            }
+        }
+        let start_ms = speaking
+            .audio_started
+            .map_or_else(|| self.offset(Instant::now()), |at| self.offset(at));
+        if !text.is_empty() {
+            self.records.record(CallRecord::Transcript(TranscriptEntry {
+                seq: speaking.seq,
+                speaker: Speaker::Agent,
+                text,
+                start_ms,
+                end_ms: start_ms + played_ms,
+                interrupted,
+            }));
+        }
+    }
+
+    // ----- speech to text -----
+
+    async fn on_stt(&mut self, event: Option<Result<SttEvent, ProviderError>>) {
+        match event {
+            Some(Ok(SttEvent::Transcript(transcript))) => {
+                self.caller.absorb(&transcript);
+                if self.paused.is_some() {
+                    self.judge_interruption().await;
+                } else if transcript.speech_final
+                    && self.caller.has_words()
+                    && self.caller.speaking_since.is_none()
+                {
+                    self.end_caller_turn().await;
+                } else if self.caller.has_words() {
+                    self.caller_keeps_talking();
+                }
+            }
+            Some(Ok(SttEvent::UtteranceEnd { .. })) => {
+                if self.paused.is_none()
+                    && self.caller.has_words()
+                    && self.caller.speaking_since.is_none()
+                {
+                    self.end_caller_turn().await;
+                }
+            }
+            Some(Ok(SttEvent::ProviderSwitched(switch))) => {
+                self.event(
+                    "provider_switched",
+                    json!({"role": "stt", "from": switch.failed, "to": switch.took_over,
+                           "reason": switch.reason}),
+                );
+                if let Some(to) = switch.took_over {
+                    self.stt_provider = to;
+                }
+            }
+            Some(Ok(SttEvent::Closed { usage })) => {
+                self.cost("stt", &self.stt_provider.clone(), &usage);
+                self.stt = None;
+            }
+            Some(Ok(SttEvent::SpeechStarted { .. } | SttEvent::Metadata(_))) => {}
+            Some(Err(error)) => {
+                self.stt = None;
+                self.event("stt_failed", json!({"error": error.to_string()}));
+                if let Err(error) = self.listen().await {
+                    self.event("stt_failed", json!({"error": error.to_string()}));
+                    self.interrupt_and_say(self.spec.apology.clone()).await;
+                }
+            }
+            None => self.stt = None,
+        }
+    }
+
+    /// The caller goes on speaking while the agent prepares an answer it has not started
+    /// to play: that answer is to a turn that was not over. Drop it; the caller's words so
+    /// far stay and the turn ends later.
+    fn caller_keeps_talking(&mut self) {
+        let words = matches!(
+            Interruption::classify(&self.caller.heard(), &self.spec.turn.backchannels),
+            Classification::Words(_)
+        );
+        let Some(speaking) = &self.speaking else {
+            return;
+        };
+        if !words || speaking.audio_started.is_some() || speaking.kind != ReplyKind::Answer {
+            return;
+        }
+        let speaking = self.speaking.take().expect("checked above");
+        speaking.token.cancel();
+        self.history.truncate(speaking.history_len);
+        // The caller's earlier words come back as part of this turn.
+        if let Some(Message::User(earlier)) = self.history.pop() {
+            let now = self.caller.heard();
+            self.caller.discard();
+            self.caller.interim = format!("{earlier} {now}");
+        }
+        self.event("reply_abandoned", json!({"turn": speaking.turn.0}));
+    }
+
+    /// While paused: interrupt when the caller's words call for it; otherwise wait.
+    async fn judge_interruption(&mut self) {
+        let now = Instant::now();
+        let policy = &self.spec.turn;
+        let interrupt = policy.backchannels.should_interrupt(
+            &self.caller.heard(),
+            self.caller.speech_ms(now),
+            policy.interrupt_min_speech.as_millis() as u64,
+        );
+        if interrupt {
+            self.paused = None;
+            self.resume_at = None;
+            let _ = self.io.interrupt().await;
+        }
+    }
+
+    /// The paused speech is over and did not interrupt: carry on.
+    async fn resume(&mut self) {
+        self.paused = None;
+        self.resume_at = None;
+        let heard = self.caller.heard();
+        self.caller.discard();
+        self.event("backchannel", json!({"text": heard}));
+        let _ = self.io.resume().await;
+    }
+
+    // ----- turns -----
+
+    /// The caller has finished: record their words and answer.
+    async fn end_caller_turn(&mut self) {
+        self.patience_until = None;
+        let now = Instant::now();
+        let trigger = self.caller.stopped_at.take().unwrap_or(now).min(now);
+        let (text, span) = self.caller.take();
+        if text.trim().is_empty() {
+            return;
+        }
+        let (start_ms, end_ms) = match span {
+            Some((start, end)) => (start.as_millis() as u64, end.as_millis() as u64),
+            None => (self.offset(trigger), self.offset(trigger)),
+        };
+        let seq = self.take_seq();
+        self.records.record(CallRecord::Transcript(TranscriptEntry {
+            seq,
+            speaker: Speaker::Caller,
+            text: text.clone(),
+            start_ms,
+            end_ms,
+            interrupted: false,
+        }));
+        self.answer(text, trigger, now).await;
+    }
+
+    /// Answers `text` (the caller's turn, or their key presses) with the model.
+    async fn answer(&mut self, text: String, trigger: Instant, decided: Instant) {
+        // Whatever was under way (a reprompt, say) is moot now.
+        self.cut_off().await;
+        self.history.push(Message::user(text));
+        let mut messages = vec![Message::system(self.spec.system_prompt.clone())];
+        messages.extend(self.history.iter().cloned());
+        let request = ChatRequest {
+            messages,
+            tools: self.tool_specs.clone(),
+            temperature: self.providers.temperature,
+            ..ChatRequest::default()
+        };
+        let latency = TurnLatency {
+            speech_end_at_ms: Some(self.offset(trigger)),
+            stt_final_ms: Some(ms_between(trigger, decided)),
+            ..TurnLatency::default()
+        };
+        self.start(
+            Script::Llm(request),
+            ReplyKind::Answer,
+            Some((latency, trigger)),
+        )
+        .await;
+    }
+
+    /// Says a fixed line.
+    async fn say(&mut self, text: String, kind: ReplyKind) {
+        self.start(Script::Fixed(text), kind, None).await;
+    }
+
+    /// Cuts off whatever plays and says `text` as the last words.
+    async fn interrupt_and_say(&mut self, text: String) {
+        self.cut_off().await;
+        self.say(text, ReplyKind::Goodbye).await;
+    }
+
+    async fn start(
+        &mut self,
+        script: Script,
+        kind: ReplyKind,
+        latency: Option<(TurnLatency, Instant)>,
+    ) {
+        let Ok(turn) = self.io.begin_turn().await else {
+            return;
+        };
+        self.silent_since = None;
+        let id = turn.id();
+        let (latency, trigger) = match latency {
+            Some((mut latency, trigger)) => {
+                latency.turn = id.0;
+                (Some(latency), Some(trigger))
+            }
+            None => (None, None),
+        };
+        if kind == ReplyKind::Goodbye {
+            self.ending = Some((id, "goodbye".into()));
+        }
+        self.speaking = Some(Speaking {
+            turn: id,
+            token: turn.token().clone(),
+            kind,
+            seq: self.take_seq(),
+            segments: Vec::new(),
+            audio_started: None,
+            generated: false,
+            history_len: self.history.len(),
+            latency,
+            trigger,
+        });
+        let deps = ReplyDeps {
+            llm: self.providers.llm.clone(),
+            tts: self.providers.tts.clone(),
+            voice: self.providers.voice.clone(),
+            tools: self.tools.clone(),
+            call_id: self.io.call().call_id.clone(),
+            filler: self.spec.tool_filler.clone(),
+            filler_after: self.spec.turn.tool_filler_after,
+        };
+        self.tasks
+            .spawn(reply::run(turn, script, deps, self.replies.clone()));
+    }
+
+    // ----- replies -----
+
+    async fn on_reply(&mut self, event: ReplyEvent) {
+        match event {
+            ReplyEvent::FirstToken { turn, at } => {
+                self.with_latency(turn, at, |l, ms| l.llm_first_token_ms = ms);
+            }
+            ReplyEvent::FirstClause { turn, at } => {
+                self.with_latency(turn, at, |l, ms| l.first_clause_ms = ms);
+            }
+            ReplyEvent::FirstAudio { turn, at } => {
+                self.with_latency(turn, at, |l, ms| l.tts_first_byte_ms = ms);
+            }
+            ReplyEvent::Segment {
+                turn,
+                text,
+                audio_ms,
+            } => {
+                if let Some(speaking) = self.speaking.as_mut().filter(|s| s.turn == turn) {
+                    speaking.segments.push((text, audio_ms));
+                }
+            }
+            ReplyEvent::Usage {
+                role,
+                provider,
+                usage,
+            } => self.cost(role, &provider, &usage),
+            ReplyEvent::ProviderSwitched {
+                role,
+                from,
+                to,
+                reason,
+            } => self.event(
+                "provider_switched",
+                json!({"role": role, "from": from, "to": to, "reason": reason}),
+            ),
+            ReplyEvent::ToolCalled {
+                turn,
+                name,
+                ok,
+                took_ms,
+                filler,
+            } => self.event(
+                "tool_called",
+                json!({"turn": turn.0, "tool": name, "ok": ok, "took_ms": took_ms,
+                       "filler": filler}),
+            ),
+            ReplyEvent::Action(action) => self.on_action(action),
+            ReplyEvent::Finished { turn, messages } => {
+                let Some(speaking) = self.speaking.as_mut().filter(|s| s.turn == turn) else {
+                    return;
+                };
+                speaking.generated = true;
+                let silent = speaking.segments.is_empty();
+                self.history.extend(messages);
+                let ending_here = self.ending.as_ref().is_some_and(|(t, _)| *t == turn);
+                if silent && ending_here {
+                    // The model ended the call without a word: say goodbye for it.
+                    let reason = self.ending.take().map(|(_, r)| r).unwrap_or_default();
+                    self.speaking = None;
+                    self.say("Goodbye!".into(), ReplyKind::Goodbye).await;
+                    if let Some((_, r)) = self.ending.as_mut() {
+                        *r = reason;
+                    }
+                }
+            }
+            ReplyEvent::Failed { turn, error, spoke } => {
+                self.event("reply_failed", json!({"turn": turn.0, "error": error}));
+                let current = self.speaking.as_ref().is_some_and(|s| s.turn == turn);
+                if current && !spoke {
+                    self.speaking = None;
+                    self.say(self.spec.apology.clone(), ReplyKind::Goodbye)
+                        .await;
+                }
+            }
+        }
+    }
+
+    fn on_action(&mut self, action: Action) {
+        let turn = self.speaking.as_ref().map(|s| s.turn);
+        match action {
+            Action::EndCall { reason } => {
+                self.event("end_call_requested", json!({"reason": reason}));
+                if let Some(turn) = turn {
+                    self.ending = Some((turn, format!("agent ended the call: {reason}")));
+                }
+            }
+            Action::Transfer { to } => {
+                // The carrier carries the transfer out; without one the call ends here.
+                self.event("transfer_requested", json!({"to": to}));
+                if let Some(turn) = turn {
+                    self.ending = Some((turn, format!("transfer to {to}")));
+                }
+            }
+            Action::Extend { answer } => {
+                let policy = &self.spec.duration;
+                let text = if self.extensions < policy.max_extensions {
+                    self.extensions += 1;
+                    self.deadline += policy.extension_step;
+                    self.warned = false;
+                    self.hard_stop = None;
+                    self.event(
+                        "duration_extended",
+                        json!({"by_s": policy.extension_step.as_secs(),
+                               "extensions": self.extensions}),
+                    );
+                    format!(
+                        "The call was extended by {} minutes.",
+                        policy.extension_step.as_secs() / 60
+                    )
+                } else {
+                    "The call cannot be extended any further.".to_owned()
+                };
+                let _ = answer.send(text);
+            }
+        }
+    }
+
+    fn with_latency(
+        &mut self,
+        turn: TurnId,
+        at: Instant,
+        set: impl FnOnce(&mut TurnLatency, Option<u32>),
+    ) {
+        if let Some(speaking) = self.speaking.as_mut().filter(|s| s.turn == turn) {
+            let ms = speaking.since_trigger(at);
+            if let Some(latency) = speaking.latency.as_mut() {
+                set(latency, ms);
+            }
+        }
+    }
+
+    // ----- timers -----
+
+    fn next_timer(&self) -> Instant {
+        let silence = self.silent_since.map(|since| {
+            if self.reprompted {
+                since + self.spec.silence.hangup_after
+            } else {
+                since + self.spec.silence.reprompt_after
+            }
+        });
+        let warning = (!self.warned).then(|| {
+            self.deadline
+                .checked_sub(self.spec.duration.warning_before)
+                .unwrap_or(self.deadline)
+        });
+        [
+            self.patience_until,
+            self.resume_at,
+            self.dtmf_until,
+            silence,
+            warning,
+            Some(self.deadline).filter(|_| self.hard_stop.is_none()),
+            self.hard_stop.as_ref().map(|(at, _)| *at),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .expect("the deadline is always set")
+    }
+
+    async fn on_timer(&mut self) {
+        let now = Instant::now();
+        if let Some((at, reason)) = &self.hard_stop
+            && now >= *at
+        {
+            let reason = reason.clone();
+            let _ = self.io.hang_up(reason).await;
+            return;
+        }
+        if self.patience_until.is_some_and(|at| now >= at) {
+            self.patience_until = None;
+            if self.caller.has_words() && self.caller.speaking_since.is_none() {
+                self.end_caller_turn().await;
+            }
+        }
+        if self.resume_at.is_some_and(|at| now >= at) && self.caller.speaking_since.is_none() {
+            self.judge_interruption().await;
+            if self.paused.is_some() {
+                self.resume().await;
+            }
+        }
+        if self.dtmf_until.is_some_and(|at| now >= at) {
+            self.dtmf_until = None;
+            let digits = std::mem::take(&mut self.dtmf);
+            self.event("dtmf", json!({"digits": digits}));
+            let text = format!("(The caller pressed these keys on the keypad: {digits})");
+            self.answer(text, now, now).await;
+        }
+        if now >= self.deadline && self.hard_stop.is_none() {
+            self.hard_stop = Some((now + HARD_STOP_GRACE, "time limit reached".into()));
+            self.event("duration_limit", json!({}));
+            self.interrupt_and_say(self.spec.duration.end_message.clone())
+                .await;
+            return;
+        }
+        let warn_at = self
+            .deadline
+            .checked_sub(self.spec.duration.warning_before)
+            .unwrap_or(self.deadline);
+        if !self.warned && now >= warn_at && self.speaking.is_none() {
+            self.warned = true;
+            self.event("duration_warning", json!({}));
+            self.say(self.spec.duration.warning_message.clone(), ReplyKind::Line)
+                .await;
+        }
+        if let Some(since) = self.silent_since
+            && self.speaking.is_none()
+            && self.ending.is_none()
+        {
+            let silence = &self.spec.silence;
+            if self.reprompted && now >= since + silence.hangup_after {
+                self.event("silence_hangup", json!({}));
+                self.say(silence.goodbye_message.clone(), ReplyKind::Goodbye)
+                    .await;
+            } else if !self.reprompted && now >= since + silence.reprompt_after {
+                self.reprompted = true;
+                self.event("reprompt", json!({}));
+                self.say(silence.reprompt_message.clone(), ReplyKind::Line)
+                    .await;
+                // Hang-up counts from the original silence, not from the reprompt.
+                self.silent_since = Some(since);
+            }
+        }
+    }
+
+    async fn hang_up_now(&mut self) {
+        if let Some((_, reason)) = self.ending.take() {
+            self.event("hang_up", json!({"reason": reason}));
+            let _ = self.io.hang_up(reason).await;
+        }
+    }
+
+    // ----- records -----
+
+    fn take_seq(&mut self) -> u32 {
+        self.next_seq += 1;
+        self.next_seq
+    }
+
+    fn offset(&self, at: Instant) -> u64 {
+        at.saturating_duration_since(self.started).as_millis() as u64
+    }
+
+    fn event(&self, kind: &'static str, data: serde_json::Value) {
+        self.records.record(CallRecord::Event(TimelineEvent {
+            at_ms: self.offset(Instant::now()),
+            kind,
+            data: data.to_string(),
+        }));
+    }
+
+    fn cost(&self, role: &'static str, provider: &str, usage: &switchboard_providers::Usage) {
+        for cost in self.providers.prices.costs(provider, role, usage) {
+            self.records.record(CallRecord::Cost(cost));
+        }
+    }
+
+    /// The session is over: what the caller heard of a turn cut off by the hang-up is
+    /// recorded, and the speech-to-text reports its usage.
+    async fn wind_up(&mut self) {
+        if let Some(speaking) = self.speaking.take()
+            && let Some(started) = speaking.audio_started
+        {
+            let audio_ms = speaking.audio_ms();
+            let played = (started.elapsed().as_millis() as u64).min(audio_ms);
+            self.record_turn(speaking, played, played < audio_ms);
+        }
+        if let Some(mut listening) = self.stt.take() {
+            let _ = listening.sender.close().await;
+            let wait = tokio::time::sleep(STT_CLOSE_WAIT);
+            tokio::pin!(wait);
+            loop {
+                tokio::select! {
+                    () = &mut wait => break,
+                    event = listening.events.recv() => match event {
+                        Some(Ok(SttEvent::Closed { usage })) => {
+                            self.cost("stt", &self.stt_provider.clone(), &usage);
+                            break;
+                        }
+                        Some(Ok(_)) => {}
+                        Some(Err(_)) | None => break,
+                    },
+                }
+            }
+        }
+        self.tasks.abort_all();
+    }
+}
+
+async fn next_stt(stt: &mut Option<Listening>) -> Option<Result<SttEvent, ProviderError>> {
+    match stt {
+        Some(listening) => listening.events.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+fn ms_between(from: Instant, to: Instant) -> u32 {
+    u32::try_from(to.saturating_duration_since(from).as_millis()).unwrap_or(u32::MAX)
+}

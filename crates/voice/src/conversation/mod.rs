@@ -1,0 +1,22 @@
+//! The conversation engine: a [`Brain`](crate::Brain) that listens with streaming STT,
+//! thinks with an LLM and answers with streaming TTS ([`ConversationBrain`]).
+//!
+//! Shape (DESIGN §5): the session's reader hands the caller's audio to the STT stream;
+//! transcripts and the session's VAD decide when the caller's turn is over; each answer is a
+//! reply task streaming LLM tokens through the clause chunker into TTS and the call; caller
+//! speech over the agent pauses it, and the caller's words decide between an interruption
+//! and a backchannel. Everything worth keeping goes out as [`CallRecord`]s as it happens.
+//!
+//! [`CallRecord`]: crate::records::CallRecord
+
+mod brain;
+mod providers;
+mod reply;
+mod spec;
+mod state;
+mod tools;
+
+pub use brain::ConversationBrain;
+pub use providers::{ConversationProviders, PriceList, UnitPrices};
+pub use spec::{BuiltinTool, ConversationSpec, DurationPolicy, SilencePolicy, TurnPolicy};
+pub use tools::ToolRunner;
