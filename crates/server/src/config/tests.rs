@@ -272,3 +272,78 @@ fn secrets_stay_out_of_errors_debug_and_reports() {
     }
     assert!(report.contains("sslmode=require"), "{report}");
 }
+
+#[test]
+fn providers_come_from_toml_and_environment_and_their_keys_stay_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("switchboard.toml"),
+        "[providers.deepgram]\nkind = \"deepgram\"\napi_key = \"dg-secret-1234\"\n\
+         [providers.local]\nkind = \"ollama\"\nllm_model = \"llama3.2\"\n\
+         [providers.local.prices]\nllm_input_per_million_tokens = 150000\n",
+    )
+    .unwrap();
+    let loaded = load_in(
+        dir.path(),
+        &[
+            ("SWITCHBOARD_PROVIDERS__OPENAI__KIND", "openai"),
+            (
+                "SWITCHBOARD_PROVIDERS__OPENAI__API_KEY",
+                "sk-env-secret-5678",
+            ),
+            ("SWITCHBOARD_VOICE__LLM", "local, openai"),
+            ("SWITCHBOARD_VOICE__STT", "deepgram"),
+        ],
+    )
+    .unwrap();
+    let config = &loaded.config;
+    assert_eq!(config.voice.llm, ["local", "openai"]);
+    assert_eq!(config.voice.stt, ["deepgram"]);
+    assert_eq!(config.providers["openai"].kind, ProviderKind::Openai);
+    assert_eq!(
+        config.providers["local"]
+            .prices
+            .llm_input_per_million_tokens,
+        150_000
+    );
+    let report = render_report(&loaded);
+    assert!(report.contains("providers.openai.api_key"), "{report}");
+    assert!(!report.contains("dg-secret-1234"), "{report}");
+    assert!(!report.contains("sk-env-secret-5678"), "{report}");
+    assert!(
+        !format!("{config:?}").contains("secret"),
+        "Debug shows a key"
+    );
+}
+
+#[test]
+fn provider_mistakes_name_the_key() {
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (&[("SWITCHBOARD_VOICE__LLM", "nobody")], "voice.llm"),
+        (
+            &[("SWITCHBOARD_PROVIDERS__OPENAI__KIND", "openai")],
+            "providers.openai.api_key",
+        ),
+        (
+            &[
+                ("SWITCHBOARD_PROVIDERS__TTS__KIND", "elevenlabs"),
+                ("SWITCHBOARD_PROVIDERS__TTS__API_KEY", "x"),
+                ("SWITCHBOARD_VOICE__LLM", "tts"),
+            ],
+            "voice.llm",
+        ),
+        (
+            &[("SWITCHBOARD_PROVIDERS__MINE__KIND", "vllm")],
+            "providers.mine.base_url",
+        ),
+        (
+            &[("SWITCHBOARD_PROVIDERS__MINE__KIND", "telepathy")],
+            "providers.mine.kind",
+        ),
+    ];
+    for (vars, key) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let err = load_in(dir.path(), vars).unwrap_err().to_string();
+        assert!(err.contains(key), "{vars:?}: {err}");
+    }
+}
