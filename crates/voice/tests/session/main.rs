@@ -4,6 +4,7 @@
 mod support;
 
 mod barge_in;
+mod confirm;
 mod echo;
 mod handshake;
 mod lifecycle;
