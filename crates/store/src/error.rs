@@ -13,6 +13,9 @@ pub enum StoreError {
     /// The change would leave a tenant without an owner.
     #[error("a tenant needs at least one owner")]
     LastOwner,
+    /// A value is too large for its column (64-bit signed integers).
+    #[error("{field} is out of range")]
+    OutOfRange { field: &'static str },
     #[error("the database URL is not one Switchboard supports: {0}")]
     UnsupportedUrl(String),
     #[error("database error: {0}")]
