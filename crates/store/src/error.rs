@@ -55,4 +55,16 @@ impl StoreError {
     pub fn is_duplicate_email(&self) -> bool {
         matches!(self, StoreError::Conflict { constraint } if constraint == "users_email_key" || constraint == "users_email")
     }
+
+    /// The error as it may be logged next to user data: a statement the database refused is
+    /// reported by its SQLSTATE code only, since database messages can quote the row.
+    pub fn without_data(&self) -> String {
+        match self {
+            StoreError::Database(sqlx::Error::Database(db)) => format!(
+                "the database refused the statement (code {})",
+                db.code().as_deref().unwrap_or("unknown")
+            ),
+            other => other.to_string(),
+        }
+    }
 }
