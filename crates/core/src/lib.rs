@@ -1,11 +1,14 @@
 //! Domain types and rules of Switchboard. Nothing here does I/O.
 
+pub mod call;
 pub mod email;
 pub mod id;
+pub mod money;
 pub mod role;
 pub mod scope;
 pub mod validation;
 
+pub use call::{CallDirection, CallOutcome, CallStatus};
 pub use email::Email;
 pub use role::Role;
 pub use scope::{Scope, Scopes};

@@ -2,6 +2,7 @@
 //! real application on port 0.
 
 pub mod auth;
+pub mod calls;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -13,6 +13,9 @@ pub enum StoreError {
     /// The change would leave a tenant without an owner.
     #[error("a tenant needs at least one owner")]
     LastOwner,
+    /// A value is too large for its column (64-bit signed integers).
+    #[error("{field} is out of range")]
+    OutOfRange { field: &'static str },
     #[error("the database URL is not one Switchboard supports: {0}")]
     UnsupportedUrl(String),
     #[error("database error: {0}")]
@@ -51,5 +54,17 @@ impl StoreError {
     /// SQLite the column).
     pub fn is_duplicate_email(&self) -> bool {
         matches!(self, StoreError::Conflict { constraint } if constraint == "users_email_key" || constraint == "users_email")
+    }
+
+    /// The error as it may be logged next to user data: a statement the database refused is
+    /// reported by its SQLSTATE code only, since database messages can quote the row.
+    pub fn without_data(&self) -> String {
+        match self {
+            StoreError::Database(sqlx::Error::Database(db)) => format!(
+                "the database refused the statement (code {})",
+                db.code().as_deref().unwrap_or("unknown")
+            ),
+            other => other.to_string(),
+        }
     }
 }

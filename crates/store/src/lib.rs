@@ -13,6 +13,7 @@ macro_rules! user_columns {
 }
 
 mod api_keys;
+mod calls;
 mod db;
 mod error;
 mod page;
@@ -22,6 +23,10 @@ mod tenants;
 mod users;
 
 pub use api_keys::{ApiKey, NewApiKey};
+pub use calls::{
+    Call, CallEvent, CallFilter, CallRecordBatch, CallTotals, CostComponent, CostEvent, NewCall,
+    NewCallEvent, NewCostEvent, NewTranscriptEntry, NewTurnLatency, TranscriptLine, TurnLatencyRow,
+};
 pub use db::{Backend, Store};
 pub use error::StoreError;
 pub use page::{Cursor, DEFAULT_PAGE, MAX_PAGE, Page, PageRequest};
