@@ -11,6 +11,7 @@ pub enum IdKind {
     Session,
     ApiKey,
     Call,
+    Agent,
 }
 
 impl IdKind {
@@ -21,6 +22,7 @@ impl IdKind {
             IdKind::Session => "ses",
             IdKind::ApiKey => "key",
             IdKind::Call => "call",
+            IdKind::Agent => "agt",
         }
     }
 }
