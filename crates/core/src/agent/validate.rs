@@ -336,121 +336,78 @@ mod tests {
         valid().validate().unwrap();
     }
 
+    /// Breaks one rule of a valid config.
+    type Breakage = fn(&mut AgentConfig);
+
     #[test]
     fn each_rule_names_its_field() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut AgentConfig)>)> = vec![
-            ("system_prompt", Box::new(|c| c.system_prompt = "  ".into())),
-            (
-                "system_prompt",
-                Box::new(|c| c.system_prompt = "a".repeat(MAX_SYSTEM_PROMPT_CHARS + 1)),
-            ),
-            (
-                "first_message",
-                Box::new(|c| c.first_message = Some(String::new())),
-            ),
-            (
-                "language",
-                Box::new(|c| c.language = "english please".into()),
-            ),
-            (
-                "voice.provider",
-                Box::new(|c| c.voice.provider = "Eleven Labs".into()),
-            ),
-            ("voice.speed", Box::new(|c| c.voice.speed = Some(3.0))),
-            ("voice.speed", Box::new(|c| c.voice.speed = Some(f32::NAN))),
-            (
-                "voice.stability",
-                Box::new(|c| c.voice.stability = Some(-0.1)),
-            ),
-            (
-                "tts_fallbacks[1].provider",
-                Box::new(|c| {
-                    c.tts_fallbacks =
-                        vec![VoiceChoice::of("openai", "alloy"), VoiceChoice::of("", "x")]
-                }),
-            ),
-            (
-                "llm[0].temperature",
-                Box::new(|c| {
-                    c.llm = vec![LlmChoice {
-                        provider: "openai".into(),
-                        model: None,
-                        temperature: Some(2.5),
-                    }]
-                }),
-            ),
-            (
-                "stt",
-                Box::new(|c| {
-                    c.stt = vec![
-                        ModelChoice {
-                            provider: "deepgram".into(),
-                            model: None
-                        };
-                        5
-                    ]
-                }),
-            ),
-            (
-                "speech_to_speech.model",
-                Box::new(|c| {
-                    c.speech_to_speech = Some(ModelChoice {
-                        provider: "openai".into(),
-                        model: Some(" ".into()),
-                    })
-                }),
-            ),
-            ("tools[0]", Box::new(|c| c.tools = vec!["End-Call".into()])),
-            (
-                "tools[1]",
-                Box::new(|c| c.tools = vec!["end_call".into(), "end_call".into()]),
-            ),
-            ("max_duration_secs", Box::new(|c| c.max_duration_secs = 5)),
-            (
-                "max_duration_secs",
-                Box::new(|c| c.max_duration_secs = 14_401),
-            ),
-            (
-                "duration_warning_secs",
-                Box::new(|c| {
-                    c.max_duration_secs = 60;
-                    c.duration_warning_secs = 60;
-                }),
-            ),
-            (
-                "extension.max_extensions",
-                Box::new(|c| {
-                    c.max_duration_secs = 14_000;
-                    c.duration_warning_secs = 30;
-                    c.extension.allowed = true;
-                }),
-            ),
-            (
-                "extension.step_secs",
-                Box::new(|c| c.extension.step_secs = 10),
-            ),
-            (
-                "silence.hangup_after_secs",
-                Box::new(|c| c.silence.hangup_after_secs = 8),
-            ),
-            (
-                "silence.goodbye_message",
-                Box::new(|c| c.silence.goodbye_message = String::new()),
-            ),
-            (
-                "turn.endpointing_ms",
-                Box::new(|c| c.turn.endpointing_ms = 50),
-            ),
-            (
-                "turn.backchannels[0]",
-                Box::new(|c| c.turn.backchannels = vec![" ".into()]),
-            ),
-            (
-                "variables.first name",
-                Box::new(|c| {
-                    c.variables.insert("first name".into(), "Ada".into());
-                }),
-            ),
+        let cases: Vec<(&str, Breakage)> = vec![
+            ("system_prompt", |c| c.system_prompt = "  ".into()),
+            ("system_prompt", |c| {
+                c.system_prompt = "a".repeat(MAX_SYSTEM_PROMPT_CHARS + 1)
+            }),
+            ("first_message", |c| c.first_message = Some(String::new())),
+            ("language", |c| c.language = "english please".into()),
+            ("voice.provider", |c| {
+                c.voice.provider = "Eleven Labs".into()
+            }),
+            ("voice.speed", |c| c.voice.speed = Some(3.0)),
+            ("voice.speed", |c| c.voice.speed = Some(f32::NAN)),
+            ("voice.stability", |c| c.voice.stability = Some(-0.1)),
+            ("tts_fallbacks[1].provider", |c| {
+                c.tts_fallbacks = vec![VoiceChoice::of("openai", "alloy"), VoiceChoice::of("", "x")]
+            }),
+            ("llm[0].temperature", |c| {
+                c.llm = vec![LlmChoice {
+                    provider: "openai".into(),
+                    model: None,
+                    temperature: Some(2.5),
+                }]
+            }),
+            ("stt", |c| {
+                c.stt = vec![
+                    ModelChoice {
+                        provider: "deepgram".into(),
+                        model: None
+                    };
+                    5
+                ]
+            }),
+            ("speech_to_speech.model", |c| {
+                c.speech_to_speech = Some(ModelChoice {
+                    provider: "openai".into(),
+                    model: Some(" ".into()),
+                })
+            }),
+            ("tools[0]", |c| c.tools = vec!["End-Call".into()]),
+            ("tools[1]", |c| {
+                c.tools = vec!["end_call".into(), "end_call".into()]
+            }),
+            ("max_duration_secs", |c| c.max_duration_secs = 5),
+            ("max_duration_secs", |c| c.max_duration_secs = 14_401),
+            ("duration_warning_secs", |c| {
+                c.max_duration_secs = 60;
+                c.duration_warning_secs = 60;
+            }),
+            ("extension.max_extensions", |c| {
+                c.max_duration_secs = 14_000;
+                c.duration_warning_secs = 30;
+                c.extension.allowed = true;
+            }),
+            ("extension.step_secs", |c| c.extension.step_secs = 10),
+            ("silence.hangup_after_secs", |c| {
+                c.silence.hangup_after_secs = 8
+            }),
+            ("silence.goodbye_message", |c| {
+                c.silence.goodbye_message = String::new()
+            }),
+            ("turn.endpointing_ms", |c| c.turn.endpointing_ms = 50),
+            ("turn.backchannels[0]", |c| {
+                c.turn.backchannels = vec![" ".into()]
+            }),
+            ("variables.first name", |c| {
+                c.variables.insert("first name".into(), "Ada".into());
+            }),
         ];
         for (field, break_it) in cases {
             let mut config = valid();
