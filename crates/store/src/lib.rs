@@ -12,6 +12,7 @@ macro_rules! user_columns {
     };
 }
 
+mod agents;
 mod api_keys;
 mod db;
 mod error;
@@ -21,6 +22,7 @@ mod stream_tokens;
 mod tenants;
 mod users;
 
+pub use agents::{Agent, AgentChanges, AgentFilter, AgentUsage, NewAgent, UserAgent};
 pub use api_keys::{ApiKey, NewApiKey};
 pub use db::{Backend, Store};
 pub use error::StoreError;
