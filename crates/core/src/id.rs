@@ -11,7 +11,11 @@ pub enum IdKind {
     Session,
     ApiKey,
     Call,
+<<<<<<< HEAD
     CostEvent,
+=======
+    Agent,
+>>>>>>> h/agents
 }
 
 impl IdKind {
@@ -22,7 +26,11 @@ impl IdKind {
             IdKind::Session => "ses",
             IdKind::ApiKey => "key",
             IdKind::Call => "call",
+<<<<<<< HEAD
             IdKind::CostEvent => "cost",
+=======
+            IdKind::Agent => "agt",
+>>>>>>> h/agents
         }
     }
 }

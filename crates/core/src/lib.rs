@@ -1,5 +1,6 @@
 //! Domain types and rules of Switchboard. Nothing here does I/O.
 
+pub mod agent;
 pub mod call;
 pub mod email;
 pub mod id;

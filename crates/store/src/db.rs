@@ -105,9 +105,10 @@ impl Store {
         self.backend
     }
 
+    /// Applies pending migrations, then writes this release's system personas.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         self.backend.migrator().run(&self.pool).await?;
-        Ok(())
+        self.seed_system_personas().await
     }
 
     /// True when the database answers and every migration this build knows is applied.

@@ -10,12 +10,18 @@ pub enum StoreError {
     /// The acting user's role may not make this change (checked under the tenant's lock).
     #[error("the acting role may not make this change")]
     NotPermitted,
+    /// System personas are read-only; a tenant copies one to change it.
+    #[error("system personas cannot be changed or deleted")]
+    SystemAgent,
     /// The change would leave a tenant without an owner.
     #[error("a tenant needs at least one owner")]
     LastOwner,
     /// A value is too large for its column (64-bit signed integers).
     #[error("{field} is out of range")]
     OutOfRange { field: &'static str },
+    /// A stored JSON document could not be written or read back.
+    #[error("a stored document could not be encoded or decoded: {0}")]
+    Encoding(String),
     #[error("the database URL is not one Switchboard supports: {0}")]
     UnsupportedUrl(String),
     #[error("database error: {0}")]

@@ -12,6 +12,7 @@ macro_rules! user_columns {
     };
 }
 
+mod agents;
 mod api_keys;
 mod calls;
 mod db;
@@ -22,6 +23,7 @@ mod stream_tokens;
 mod tenants;
 mod users;
 
+pub use agents::{Agent, AgentChanges, AgentFilter, AgentUsage, NewAgent, UserAgent};
 pub use api_keys::{ApiKey, NewApiKey};
 pub use calls::{
     Call, CallEvent, CallFilter, CallRecordBatch, CallTotals, CostComponent, CostEvent, NewCall,
