@@ -52,19 +52,21 @@ async fn the_upgrade_needs_the_path_the_model_and_a_bearer_key() {
     assert!(upgrade(&fake, good, Some(&bearer())).await.is_ok());
 
     for auth in [None, Some("Bearer sk-wrong"), Some(FAKE_REALTIME_KEY)] {
-        let (status, body) = upgrade(&fake, good, auth).await.err().expect("refused");
+        let (status, body) = upgrade(&fake, good, auth).await.expect_err("refused");
         assert_eq!(status, 401, "{auth:?}");
         assert_eq!(body["error"]["code"], "invalid_api_key");
     }
     let token = format!("Token {FAKE_REALTIME_KEY}");
     assert_eq!(
-        upgrade(&fake, good, Some(&token)).await.err().unwrap().0,
+        upgrade(&fake, good, Some(&token))
+            .await
+            .expect_err("refused")
+            .0,
         401
     );
     let (status, _) = upgrade(&fake, "/v1/realtimes?model=gpt-realtime", Some(&bearer()))
         .await
-        .err()
-        .expect("wrong path");
+        .expect_err("wrong path");
     assert_eq!(status, 404);
     let (status, body) = upgrade(&fake, "/v1/realtime", Some(&bearer()))
         .await

@@ -239,6 +239,64 @@ async fn a_hung_response_times_out_at_first_byte() {
 }
 
 #[tokio::test]
+async fn a_stream_that_stalls_mid_answer_times_out_idle() {
+    let fake = FakeRealtime::start(RealtimeScript {
+        replies: vec![Reply::say("This answer stops halfway.")],
+        stall_after_chunks: Some(2),
+        ..RealtimeScript::default()
+    })
+    .await
+    .unwrap();
+    let mut config = support::config(fake.url());
+    config.timeouts.idle = Duration::from_millis(300);
+    let mut stream = OpenAiRealtime::new(config.clone())
+        .connect(config.session())
+        .await
+        .unwrap();
+    stream.input.create_response(None).await.unwrap();
+    let (events, error) = support::until_error(&mut stream.output, Duration::from_secs(3)).await;
+    assert_eq!(
+        support::audio_of(&events).len(),
+        2 * 800,
+        "two 100 ms deltas"
+    );
+    assert!(
+        matches!(
+            error,
+            ProviderError::Timeout {
+                phase: Phase::Idle,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn caller_silence_never_times_out() {
+    let fake = FakeRealtime::start(RealtimeScript::default())
+        .await
+        .unwrap();
+    let mut config = support::config(fake.url());
+    config.timeouts.first_byte = Duration::from_millis(200);
+    config.timeouts.idle = Duration::from_millis(200);
+    let mut stream = OpenAiRealtime::new(config.clone())
+        .connect(config.session())
+        .await
+        .unwrap();
+    for _ in 0..25 {
+        stream.input.send_audio(&[0xFF; 160]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        tokio::time::timeout(Duration::from_millis(100), stream.output.next())
+            .await
+            .is_err(),
+        "nothing to report, and no timeout"
+    );
+}
+
+#[tokio::test]
 async fn a_server_that_never_answers_the_upgrade_times_out_at_connect() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

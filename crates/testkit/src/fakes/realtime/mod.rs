@@ -58,6 +58,8 @@ pub struct RealtimeScript {
     /// Pace the deltas in real time (one `chunk_ms` chunk every `chunk_ms`); otherwise
     /// `faults.per_chunk` apart.
     pub real_time: bool,
+    /// After this many audio deltas, send nothing more for that response (a hung stream).
+    pub stall_after_chunks: Option<usize>,
     /// `first_byte`: from the event that starts a response to its first audio. `http_error`
     /// refuses the upgrade; `ws_close` closes with that code when the first response would
     /// start; `drop_after_chunks` drops the connection, without a close frame, after that
@@ -77,6 +79,7 @@ impl Default for RealtimeScript {
             chunk_ms: 100,
             tone_hz: 440.0,
             real_time: false,
+            stall_after_chunks: None,
             faults: Faults::default(),
         }
     }

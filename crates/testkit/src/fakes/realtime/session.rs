@@ -156,14 +156,13 @@ impl Session {
                 active.audio_ms_sent += timed.audio_ms;
             }
             self.audio_deltas_sent += 1;
-            if self
-                .shared
-                .script
-                .faults
-                .drop_after_chunks
-                .is_some_and(|n| self.audio_deltas_sent >= n)
-            {
+            let script = &self.shared.script;
+            let reached = |limit: Option<usize>| limit.is_some_and(|n| self.audio_deltas_sent >= n);
+            if reached(script.faults.drop_after_chunks) {
                 self.end = Some(End::Drop);
+            }
+            if reached(script.stall_after_chunks) {
+                self.queue.clear();
             }
         }
         self.outbox.push(timed.event);
