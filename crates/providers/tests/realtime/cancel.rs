@@ -33,7 +33,7 @@ async fn dropping_the_stream_closes_the_socket_at_once() {
     .await;
     assert_eq!(fake.closed_sessions(), 0);
     drop(stream);
-    assert!(support::eventually(Duration::from_millis(500), || fake.closed_sessions() == 1).await);
+    assert!(support::eventually(Duration::from_secs(1), || fake.closed_sessions() == 1).await);
 }
 
 #[tokio::test]
@@ -56,5 +56,5 @@ async fn cancel_ends_both_halves_and_closes_the_socket() {
         input.send_audio(&[0xFF; 160]).await,
         Err(ProviderError::Cancelled)
     ));
-    assert!(support::eventually(Duration::from_millis(500), || fake.closed_sessions() == 1).await);
+    assert!(support::eventually(Duration::from_secs(1), || fake.closed_sessions() == 1).await);
 }
