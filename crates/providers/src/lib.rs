@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod llm;
+pub mod realtime;
 pub mod stt;
 pub mod timeouts;
 pub mod tts;

@@ -23,7 +23,7 @@ mod api_key;
 mod clock;
 pub mod deepgram;
 pub mod elevenlabs;
-mod errors;
+pub(crate) mod errors;
 pub mod fallback;
 mod meter;
 pub mod openai;
@@ -32,7 +32,7 @@ mod retry;
 mod segmented;
 mod stream;
 mod types;
-mod ws;
+pub(crate) mod ws;
 
 pub use api_key::ApiKey;
 pub use fallback::{FallbackEntry, FallbackSwitch, FallbackTts, SwitchReason};

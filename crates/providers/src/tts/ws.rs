@@ -1,6 +1,6 @@
-//! WebSocket plumbing shared by the ElevenLabs and Deepgram clients: connecting with a
-//! timeout over rustls (the *ring* provider, chosen explicitly), refused upgrades mapped like
-//! HTTP errors, and a bounded goodbye.
+//! WebSocket plumbing shared by the ElevenLabs, Deepgram Aura and OpenAI Realtime clients:
+//! connecting with a timeout over rustls (the *ring* provider, chosen explicitly), refused
+//! upgrades mapped like HTTP errors, and a bounded goodbye.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;

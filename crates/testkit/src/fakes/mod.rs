@@ -5,6 +5,7 @@
 mod server;
 
 pub mod llm;
+pub mod realtime;
 pub mod stt;
 pub mod suite;
 pub mod tts;
