@@ -10,6 +10,10 @@
 //! logic (barge-in, playback tracking, latencies), the brain, and a paced writer, joined by
 //! bounded channels, with control messages on a priority path. See [`session`'s
 //! docs](Session) and the module docs of each part.
+//!
+//! Building blocks of the LLM agent brain: [`agent::chunker`] (streamed LLM text to speakable
+//! chunks), [`agent::backchannel`] (whether caller speech interrupts) and [`tools`]
+//! (tenant-defined HTTP tools).
 
 pub mod agent;
 mod auth;
@@ -20,6 +24,7 @@ mod error;
 pub mod records;
 mod report;
 mod session;
+pub mod tools;
 mod transport;
 
 pub use auth::{CallContext, FnAuthenticator, StreamAuthenticator, auth_fn};
