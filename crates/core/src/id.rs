@@ -11,11 +11,8 @@ pub enum IdKind {
     Session,
     ApiKey,
     Call,
-<<<<<<< HEAD
     CostEvent,
-=======
     Agent,
->>>>>>> h/agents
 }
 
 impl IdKind {
@@ -26,11 +23,8 @@ impl IdKind {
             IdKind::Session => "ses",
             IdKind::ApiKey => "key",
             IdKind::Call => "call",
-<<<<<<< HEAD
             IdKind::CostEvent => "cost",
-=======
             IdKind::Agent => "agt",
->>>>>>> h/agents
         }
     }
 }
