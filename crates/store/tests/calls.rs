@@ -16,6 +16,7 @@ async fn open(db: &TestDatabase) -> Store {
 fn outbound(agent_id: Option<&str>) -> NewCall<'_> {
     NewCall {
         agent_id,
+        user_id: None,
         direction: CallDirection::Outbound,
         from_number: Some("+15550000001"),
         to_number: Some("+15550000002"),

@@ -6,6 +6,7 @@ use crate::auth::rate_limit::AuthLimiter;
 use crate::config::Config;
 use crate::http::Metrics;
 use crate::media::LiveSessions;
+use crate::providers::ProviderRegistry;
 
 /// What every handler can reach. Cloned per request: everything inside is shared.
 #[derive(Clone)]
@@ -15,6 +16,8 @@ pub struct AppState {
     pub limiter: Arc<AuthLimiter>,
     pub metrics: Arc<Metrics>,
     pub media: Arc<LiveSessions>,
+    /// The operator's AI providers.
+    pub providers: Arc<ProviderRegistry>,
 }
 
 impl AppState {
@@ -22,8 +25,10 @@ impl AppState {
         let limiter = AuthLimiter::new(&config.auth);
         let media = LiveSessions::default();
         let metrics = Metrics::new(media.gauge());
+        let providers = ProviderRegistry::new(&config);
         Self {
             store,
+            providers: Arc::new(providers),
             config: Arc::new(config),
             limiter: Arc::new(limiter),
             metrics: Arc::new(metrics),

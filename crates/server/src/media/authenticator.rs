@@ -1,15 +1,21 @@
 use std::future::Future;
+use std::sync::{Arc, Mutex};
 
-use switchboard_store::{Store, StoreError, now_ms};
+use switchboard_store::{StoreError, now_ms};
 use switchboard_telephony::media::StreamStart;
 use switchboard_voice::{BrainSpec, CallContext, StreamAuthenticator, VoiceError};
 
 use super::tokens::STREAM_TOKEN_PARAMETER;
 use crate::auth::token;
+use crate::calls::{CallRuntime, start_agent_call};
+use crate::http::AppState;
 
-/// Lets a stream in when its `start` carries an unused, unexpired stream token.
+/// Lets a stream in when its `start` carries an unused, unexpired stream token, and builds
+/// the brain the token names.
 pub struct TokenAuthenticator {
-    pub store: Store,
+    pub state: AppState,
+    /// Filled for an agent call: what to do once its stream ends.
+    pub runtime: Arc<Mutex<Option<CallRuntime>>>,
 }
 
 impl StreamAuthenticator for TokenAuthenticator {
@@ -21,8 +27,10 @@ impl StreamAuthenticator for TokenAuthenticator {
             .custom_parameters
             .get(STREAM_TOKEN_PARAMETER)
             .map(|t| token::hash(t));
-        let store = self.store.clone();
+        let state = self.state.clone();
+        let runtime = self.runtime.clone();
         async move {
+            let store = &state.store;
             let Some(hash) = presented else {
                 return Err(VoiceError::Rejected(format!(
                     "no {STREAM_TOKEN_PARAMETER} parameter in start"
@@ -40,6 +48,17 @@ impl StreamAuthenticator for TokenAuthenticator {
                     })?;
             let brain = match grant.brain.as_str() {
                 "echo" => BrainSpec::Echo,
+                "agent" => {
+                    let (brain, started) =
+                        start_agent_call(&state, &grant.tenant_id, &grant.call_id)
+                            .await
+                            .map_err(|error| {
+                                tracing::warn!(call_id = %grant.call_id, %error, "the agent call could not start");
+                                VoiceError::Rejected(error.to_string())
+                            })?;
+                    *runtime.lock().expect("runtime slot") = Some(started);
+                    brain
+                }
                 other => {
                     return Err(VoiceError::Rejected(format!(
                         "no agent runs brain {other:?} yet"

@@ -1,5 +1,6 @@
 //! The WebSocket endpoints carriers stream call audio over.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::State;
@@ -64,13 +65,12 @@ fn accept(state: AppState, upgrade: WebSocketUpgrade, carrier: Carrier) -> Respo
 async fn run(state: AppState, socket: WebSocket, carrier: Carrier) {
     let _active = state.media.enter();
     let config = session_config(&state);
-    let session = match Session::new(
-        carrier,
-        config,
-        TokenAuthenticator {
-            store: state.store.clone(),
-        },
-    ) {
+    let runtime = Arc::new(Mutex::new(None));
+    let authenticator = TokenAuthenticator {
+        state: state.clone(),
+        runtime: runtime.clone(),
+    };
+    let session = match Session::new(carrier, config, authenticator) {
         Ok(session) => session,
         Err(err) => {
             tracing::error!(error = %err, "the media configuration is invalid");
@@ -115,6 +115,10 @@ async fn run(state: AppState, socket: WebSocket, carrier: Carrier) {
         }
     };
     record(&state, carrier, &report);
+    let started = runtime.lock().expect("runtime slot").take();
+    if let Some(call) = started {
+        call.finish(&state.store, &report).await;
+    }
 }
 
 fn session_config(state: &AppState) -> SessionConfig {

@@ -2,4 +2,4 @@
 
 mod registry;
 
-pub use registry::{LlmPick, ProviderRegistry, RegistryError, SttPick, TtsPick};
+pub use registry::{HasProvider, LlmPick, ProviderRegistry, RegistryError, SttPick, TtsPick};

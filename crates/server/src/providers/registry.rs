@@ -115,12 +115,28 @@ impl ProviderRegistry {
         list
     }
 
+    /// The configured name of the provider a role's chain starts with, for pricing.
+    pub fn first_name<P: HasProvider + Clone>(&self, picks: &[P], role: Role) -> String {
+        let defaults = match role {
+            Role::Stt => &self.defaults.stt,
+            Role::Llm => &self.defaults.llm,
+            Role::Tts | Role::SpeechToSpeech => &self.defaults.tts,
+        };
+        match picks.first() {
+            Some(pick) if !is_default(pick.provider()) => pick.provider().to_owned(),
+            _ => defaults.first().cloned().unwrap_or_default(),
+        }
+    }
+
     /// The LLM chain for `picks` (the defaults when empty).
     pub fn llm(&self, picks: &[LlmPick]) -> Result<Arc<dyn ChatModel>, RegistryError> {
-        let picks = self.or_defaults(picks, &self.defaults.llm, |provider| LlmPick {
+        let picks = self.expand(picks, &self.defaults.llm, |provider| LlmPick {
             provider,
             model: None,
         });
+        if picks.is_empty() {
+            return Err(RegistryError::NoneConfigured { role: "llm" });
+        }
         let mut models: Vec<Arc<dyn ChatModel>> = Vec::new();
         for pick in &picks {
             let provider = self.get(&pick.provider, Role::Llm)?;
@@ -156,10 +172,13 @@ impl ProviderRegistry {
         picks: &[SttPick],
         language: Option<&str>,
     ) -> Result<(Arc<dyn StreamingStt>, StreamOptions), RegistryError> {
-        let picks = self.or_defaults(picks, &self.defaults.stt, |provider| SttPick {
+        let picks = self.expand(picks, &self.defaults.stt, |provider| SttPick {
             provider,
             model: None,
         });
+        if picks.is_empty() {
+            return Err(RegistryError::NoneConfigured { role: "stt" });
+        }
         let mut clients: Vec<Arc<dyn StreamingStt>> = Vec::new();
         let mut first_model = None;
         for pick in &picks {
@@ -209,10 +228,13 @@ impl ProviderRegistry {
         picks: &[TtsPick],
         language: Option<&str>,
     ) -> Result<(Arc<dyn StreamingTts>, VoiceConfig), RegistryError> {
-        let picks = self.or_defaults(picks, &self.defaults.tts, |provider| TtsPick {
+        let picks = self.expand(picks, &self.defaults.tts, |provider| TtsPick {
             provider,
             ..TtsPick::default()
         });
+        if picks.is_empty() {
+            return Err(RegistryError::NoneConfigured { role: "tts" });
+        }
         let mut entries = Vec::new();
         for pick in &picks {
             let provider = self.get(&pick.provider, Role::Tts)?;
@@ -263,26 +285,31 @@ impl ProviderRegistry {
         Ok((tts, voice))
     }
 
-    /// `picks` with "default" entries replaced by the operator's defaults for the role.
-    fn or_defaults<P: Clone>(
+    /// `picks` with "default" (or no picks at all) replaced by the operator's defaults for
+    /// the role. A "default" pick's own settings (its voice, its model) go to the first
+    /// default only: the fallbacks keep their configured ones.
+    fn expand<P: HasProvider + Clone>(
         &self,
         picks: &[P],
         defaults: &[String],
-        from_name: impl Fn(String) -> P,
-    ) -> Vec<P>
-    where
-        P: HasProvider,
-    {
+        bare: impl Fn(String) -> P,
+    ) -> Vec<P> {
+        if picks.is_empty() {
+            return defaults.iter().cloned().map(bare).collect();
+        }
         let mut out = Vec::new();
         for pick in picks {
-            if is_default(pick.provider()) {
-                out.extend(defaults.iter().cloned().map(&from_name));
-            } else {
+            if !is_default(pick.provider()) {
                 out.push(pick.clone());
+                continue;
             }
-        }
-        if picks.is_empty() {
-            out.extend(defaults.iter().cloned().map(&from_name));
+            for (index, name) in defaults.iter().enumerate() {
+                out.push(if index == 0 {
+                    pick.renamed(name.clone())
+                } else {
+                    bare(name.clone())
+                });
+            }
         }
         out
     }
@@ -293,28 +320,27 @@ impl ProviderRegistry {
     }
 }
 
-/// Lets [`ProviderRegistry::or_defaults`] read any pick's provider name.
-trait HasProvider {
+/// Lets [`ProviderRegistry::expand`] read and replace any pick's provider name.
+pub trait HasProvider {
     fn provider(&self) -> &str;
+    fn renamed(&self, provider: String) -> Self;
 }
 
-impl HasProvider for LlmPick {
-    fn provider(&self) -> &str {
-        &self.provider
-    }
+macro_rules! has_provider {
+    ($($pick:ty),*) => {$(
+        impl HasProvider for $pick {
+            fn provider(&self) -> &str {
+                &self.provider
+            }
+
+            fn renamed(&self, provider: String) -> Self {
+                Self { provider, ..self.clone() }
+            }
+        }
+    )*};
 }
 
-impl HasProvider for SttPick {
-    fn provider(&self) -> &str {
-        &self.provider
-    }
-}
-
-impl HasProvider for TtsPick {
-    fn provider(&self) -> &str {
-        &self.provider
-    }
-}
+has_provider!(LlmPick, SttPick, TtsPick);
 
 fn unusable(role: Role, name: &str, expected: &str) -> RegistryError {
     RegistryError::Unusable {

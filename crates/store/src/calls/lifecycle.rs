@@ -9,6 +9,8 @@ pub struct Call {
     pub id: String,
     pub tenant_id: String,
     pub agent_id: Option<String>,
+    /// The user the call runs for; `None` when no user started it.
+    pub user_id: Option<String>,
     direction: String,
     status: String,
     pub from_number: Option<String>,
@@ -43,6 +45,7 @@ impl Call {
 #[derive(Debug, Clone)]
 pub struct NewCall<'a> {
     pub agent_id: Option<&'a str>,
+    pub user_id: Option<&'a str>,
     pub direction: CallDirection,
     pub from_number: Option<&'a str>,
     pub to_number: Option<&'a str>,
@@ -61,7 +64,7 @@ pub struct CallFilter<'a> {
 
 macro_rules! columns {
     () => {
-        "id, tenant_id, agent_id, direction, status, from_number, to_number, variables, metadata, \
+        "id, tenant_id, agent_id, user_id, direction, status, from_number, to_number, variables, metadata, \
          created_at, started_at, ended_at, duration_ms, end_reason, summary, cost_micros"
     };
 }
@@ -80,14 +83,15 @@ impl Store {
         call: NewCall<'_>,
     ) -> Result<Call, StoreError> {
         Ok(sqlx::query_as(concat!(
-            "INSERT INTO calls (id, tenant_id, agent_id, direction, status, from_number, to_number, \
-             variables, metadata, created_at) \
-             VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9) RETURNING ",
+            "INSERT INTO calls (id, tenant_id, agent_id, user_id, direction, status, from_number, \
+             to_number, variables, metadata, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10) RETURNING ",
             columns!()
         ))
         .bind(new_id(IdKind::Call))
         .bind(tenant_id)
         .bind(call.agent_id)
+        .bind(call.user_id)
         .bind(call.direction.as_str())
         .bind(call.from_number)
         .bind(call.to_number)

@@ -134,7 +134,7 @@ impl Conversation {
         tool_specs.extend(spec.custom_tools.iter().cloned());
         let (replies, reply_events) = mpsc::channel(64);
         let started = Instant::now();
-        let stt_provider = providers.stt.name().to_owned();
+        let stt_provider = providers.names.stt.clone();
         Conversation {
             deadline: started + spec.duration.max,
             io,
@@ -540,7 +540,9 @@ impl Conversation {
         });
         let deps = ReplyDeps {
             llm: self.providers.llm.clone(),
+            llm_name: self.providers.names.llm.clone(),
             tts: self.providers.tts.clone(),
+            tts_name: self.providers.names.tts.clone(),
             voice: self.providers.voice.clone(),
             tools: self.tools.clone(),
             call_id: self.io.call().call_id.clone(),

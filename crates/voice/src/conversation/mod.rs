@@ -17,6 +17,6 @@ mod state;
 mod tools;
 
 pub use brain::ConversationBrain;
-pub use providers::{ConversationProviders, PriceList, UnitPrices};
+pub use providers::{ConversationProviders, PriceList, ProviderNames, UnitPrices};
 pub use spec::{BuiltinTool, ConversationSpec, DurationPolicy, SilencePolicy, TurnPolicy};
 pub use tools::ToolRunner;

@@ -98,6 +98,17 @@ pub struct ConversationProviders {
     pub tts: Arc<dyn StreamingTts>,
     pub voice: VoiceConfig,
     pub prices: PriceList,
+    /// The names costs are first attributed to (the first provider of each chain); a
+    /// fallback switch moves them to the provider that took over.
+    pub names: ProviderNames,
+}
+
+/// The provider each role starts with, as priced in the [`PriceList`].
+#[derive(Debug, Clone, Default)]
+pub struct ProviderNames {
+    pub stt: String,
+    pub llm: String,
+    pub tts: String,
 }
 
 impl std::fmt::Debug for ConversationProviders {

@@ -38,7 +38,10 @@ pub(crate) enum Script {
 #[derive(Clone)]
 pub(crate) struct ReplyDeps {
     pub llm: Arc<dyn ChatModel>,
+    /// Who LLM and TTS usage is charged to until a fallback switch says otherwise.
+    pub llm_name: String,
     pub tts: Arc<dyn StreamingTts>,
+    pub tts_name: String,
     pub voice: VoiceConfig,
     pub tools: Option<Arc<dyn ToolRunner>>,
     pub call_id: String,
@@ -268,7 +271,7 @@ impl Reply {
         let mut first_token = false;
         // At most one chunk synthesises ahead of the one playing.
         let mut ahead: Option<Pending> = None;
-        let mut provider = self.deps.llm.name().to_owned();
+        let mut provider = self.deps.llm_name.clone();
         while let Some(event) = stream.next().await {
             match event? {
                 ChatEvent::TextDelta(delta) => {
@@ -374,7 +377,7 @@ impl Reply {
     /// Streams a chunk's audio into the turn as one segment.
     async fn play(&mut self, turn: &mut Turn, mut pending: Pending) -> Result<(), ReplyError> {
         let mut audio_ms = 0;
-        let mut provider = self.deps.tts.name().to_owned();
+        let mut provider = self.deps.tts_name.clone();
         loop {
             let Some(event) = pending.output.next().await else {
                 // Ended without `Final`: cancelled.

@@ -1,0 +1,183 @@
+//! An agent call's life on this server: when its media stream joins, the agent is loaded and
+//! its conversation built; when the stream ends, the call is finished, metered and summarised.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use switchboard_core::CallOutcome;
+use switchboard_core::agent::AgentConfig;
+use switchboard_providers::llm::ChatModel;
+use switchboard_store::{Store, StoreError, now_ms};
+use switchboard_voice::conversation::{ConversationBrain, PriceList};
+use switchboard_voice::records::{CallRecord, RecordSink};
+use switchboard_voice::{BrainSpec, EndReason, SessionReport};
+use tokio::task::JoinHandle;
+
+use super::conversation::{providers_for, spec_for};
+use super::recorder::{RecorderSummary, spawn_recorder};
+use super::summary;
+use crate::http::AppState;
+
+/// Why an agent call could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("the call has no agent")]
+    NoAgent,
+    #[error("the call's variables are not a JSON object of strings")]
+    BadVariables,
+    #[error("the agent's prompt needs variables the call does not give: {0}")]
+    MissingVariables(String),
+    #[error(transparent)]
+    Providers(#[from] crate::providers::RegistryError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What must happen once an agent call's stream ends.
+pub struct CallRuntime {
+    tenant_id: String,
+    call_id: String,
+    agent_id: String,
+    recorder: JoinHandle<RecorderSummary>,
+    summary_llm: Arc<dyn ChatModel>,
+    llm_name: String,
+    prices: PriceList,
+}
+
+/// Loads the call's agent (with its user's overrides), fills in the call's variables and
+/// builds its conversation. The call is marked in progress.
+pub async fn start_agent_call(
+    state: &AppState,
+    tenant_id: &str,
+    call_id: &str,
+) -> Result<(BrainSpec, CallRuntime), StartError> {
+    let call = state.store.get_call(tenant_id, call_id).await?;
+    let agent_id = call.agent_id.clone().ok_or(StartError::NoAgent)?;
+    let config = match &call.user_id {
+        Some(user_id) => {
+            state
+                .store
+                .effective_agent_config(tenant_id, user_id, &agent_id)
+                .await?
+        }
+        None => state.store.get_agent(tenant_id, &agent_id).await?.config,
+    };
+    let variables: BTreeMap<String, String> =
+        serde_json::from_str(&call.variables).map_err(|_| StartError::BadVariables)?;
+    let config = render(&config, &variables)?;
+    let providers = providers_for(&state.providers, &config)?;
+    let summary_llm = providers.llm.clone();
+    let llm_name = providers.names.llm.clone();
+    let prices = providers.prices.clone();
+    let (records, rx) = RecordSink::channel();
+    let brain = ConversationBrain::new(spec_for(&config), providers, records);
+    state
+        .store
+        .mark_call_started(tenant_id, call_id, now_ms())
+        .await?;
+    let recorder = spawn_recorder(
+        state.store.clone(),
+        tenant_id.to_owned(),
+        call_id.to_owned(),
+        rx,
+    );
+    let runtime = CallRuntime {
+        tenant_id: tenant_id.to_owned(),
+        call_id: call_id.to_owned(),
+        agent_id,
+        recorder,
+        summary_llm,
+        llm_name,
+        prices,
+    };
+    Ok((BrainSpec::Custom(Box::new(brain)), runtime))
+}
+
+/// The agent config a call runs with: its variables filled in.
+pub fn render(
+    config: &AgentConfig,
+    variables: &BTreeMap<String, String>,
+) -> Result<AgentConfig, StartError> {
+    config
+        .render(variables)
+        .map_err(|e| StartError::MissingVariables(e.missing.join(", ")))
+}
+
+impl CallRuntime {
+    /// The stream is over: waits for the last records, summarises the call, then finishes
+    /// it — its total cost is fixed there, once, including the summary's — and counts the
+    /// agent's usage.
+    pub async fn finish(mut self, store: &Store, report: &SessionReport) {
+        // The session has ended, so the brain and its record sink are gone: the recorder
+        // drains what is queued and returns.
+        let written = (&mut self.recorder).await.unwrap_or_default();
+        self.summarise(store).await;
+        let (outcome, reason) = outcome_of(&report.end_reason);
+        let call = match store
+            .finish_call(&self.tenant_id, &self.call_id, outcome, &reason, now_ms())
+            .await
+        {
+            Ok(call) => call,
+            Err(error) => {
+                tracing::error!(call_id = %self.call_id, %error, "could not finish the call");
+                return;
+            }
+        };
+        let seconds = call.duration_ms.unwrap_or(0).max(0) as u64 / 1000;
+        if let Err(error) = store
+            .record_agent_usage(
+                &self.tenant_id,
+                &self.agent_id,
+                u32::try_from(seconds).unwrap_or(u32::MAX),
+            )
+            .await
+        {
+            tracing::warn!(call_id = %self.call_id, %error, "could not count the agent's usage");
+        }
+        tracing::info!(
+            call_id = %self.call_id,
+            seconds,
+            cost_micros = call.cost_micros.unwrap_or(0),
+            records = written.written,
+            "call {} ended: {}s",
+            self.call_id,
+            seconds
+        );
+    }
+
+    async fn summarise(&self, store: &Store) {
+        let llm = self.summary_llm.clone();
+        match summary::summarise(store, &self.tenant_id, &self.call_id, llm).await {
+            Ok(Some(usage)) => {
+                let (records, rx) = RecordSink::channel();
+                for cost in self.prices.costs(&self.llm_name, "llm", &usage) {
+                    records.record(CallRecord::Cost(cost));
+                }
+                drop(records);
+                let recorder = spawn_recorder(
+                    store.clone(),
+                    self.tenant_id.clone(),
+                    self.call_id.clone(),
+                    rx,
+                );
+                let _ = recorder.await;
+            }
+            Ok(None) => {}
+            Err(error) => {
+                tracing::warn!(call_id = %self.call_id, %error, "the call summary failed");
+            }
+        }
+    }
+}
+
+/// How a session's end maps onto the call's final state.
+fn outcome_of(end: &EndReason) -> (CallOutcome, String) {
+    match end {
+        EndReason::HungUp { reason } => (CallOutcome::Completed, reason.clone()),
+        EndReason::Stopped | EndReason::SocketClosed => {
+            (CallOutcome::Completed, "caller hung up".into())
+        }
+        EndReason::Cancelled => (CallOutcome::Completed, "server shutting down".into()),
+        other => (CallOutcome::Failed, format!("{other:?}")),
+    }
+}
