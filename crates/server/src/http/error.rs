@@ -20,6 +20,10 @@ pub enum ApiError {
     Unauthorized(&'static str),
     #[error("{0}")]
     Forbidden(String),
+    #[error(
+        "system personas are read-only: copy it with POST /v1/agents/{{id}}/copy and change the copy"
+    )]
+    PersonaReadOnly,
     #[error("not found")]
     NotFound,
     #[error("{message}")]
@@ -73,6 +77,7 @@ impl ApiError {
             ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, "invalid_request"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::PersonaReadOnly => (StatusCode::FORBIDDEN, "persona_read_only"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
             ApiError::PayloadTooLarge { .. } => {
@@ -153,6 +158,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotPermitted => {
                 ApiError::Forbidden("your role may not make this change to this member".into())
             }
+            StoreError::SystemAgent => ApiError::PersonaReadOnly,
             StoreError::LastOwner => ApiError::Conflict {
                 field: Some("role".into()),
                 message: "a tenant needs at least one owner".into(),

@@ -54,32 +54,50 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
 /// Parses JSON, reporting the path of the offending field (`auth.email`, `scopes[1]`).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        let message = inner.to_string();
-        // A missing field is named only in serde's message, one level below the path; an
-        // unknown field is already the last step of the path.
-        let missing = message
-            .strip_prefix("missing field `")
-            .and_then(|rest| rest.split('`').next());
-        let field = match (missing, path.as_str()) {
-            (Some(name), "." | "") => name.to_owned(),
-            (Some(name), parent) => format!("{parent}.{name}"),
-            (None, "." | "") => {
-                return ApiError::BadRequest {
-                    field: None,
-                    message: format!("invalid JSON: {message}"),
-                };
-            }
-            (None, path) => path.to_owned(),
-        };
-        let message = match inner.classify() {
-            serde_json::error::Category::Data => strip_position(&message),
-            _ => format!("invalid JSON: {message}"),
-        };
-        ApiError::bad_field(field, message)
-    })
+    serde_path_to_error::deserialize(&mut de).map_err(|err| field_error("", err))
+}
+
+/// Reads an already parsed JSON value found at `at` in the request (such as `config`),
+/// reporting the offending field's full path (`config.silence.hangup_after_secs`).
+pub fn parse_json_value<T: DeserializeOwned>(
+    at: &str,
+    value: serde_json::Value,
+) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|err| field_error(at, err))
+}
+
+fn field_error(at: &str, err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = err.path().to_string();
+    let inner = err.into_inner();
+    let message = inner.to_string();
+    // A missing field is named only in serde's message, one level below the path; an
+    // unknown field is already the last step of the path.
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    let relative = match (missing, path.as_str()) {
+        (Some(name), "." | "") => name.to_owned(),
+        (Some(name), parent) => format!("{parent}.{name}"),
+        (None, "." | "") if at.is_empty() => {
+            return ApiError::BadRequest {
+                field: None,
+                message: format!("invalid JSON: {message}"),
+            };
+        }
+        (None, "." | "") => String::new(),
+        (None, path) => path.to_owned(),
+    };
+    let field = match (at, relative.as_str()) {
+        ("", relative) => relative.to_owned(),
+        (at, "") => at.to_owned(),
+        (at, relative) if relative.starts_with('[') => format!("{at}{relative}"),
+        (at, relative) => format!("{at}.{relative}"),
+    };
+    let message = match inner.classify() {
+        serde_json::error::Category::Data => strip_position(&message),
+        _ => format!("invalid JSON: {message}"),
+    };
+    ApiError::bad_field(field, message)
 }
 
 /// serde_json appends " at line 1 column 42", which helps nobody reading an API error.

@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod extract;
+mod merge_patch;
 mod metrics;
 mod middleware;
 mod openapi;
@@ -10,6 +11,7 @@ mod router;
 mod state;
 
 pub use error::ApiError;
+pub use merge_patch::merge_patch;
 pub use metrics::Metrics;
 pub use router::router;
 pub use state::AppState;

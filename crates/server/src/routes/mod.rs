@@ -1,6 +1,7 @@
 //! One module per resource, each with its own `router()`; `api()` gathers the documented ones.
 
 mod admin;
+mod agents;
 mod api_keys;
 mod auth;
 pub mod health;
@@ -21,6 +22,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(tenant::router())
         .merge(members::router())
         .merge(api_keys::router())
+        .merge(agents::router())
         .merge(admin::router())
         .merge(crate::media::diagnostics_router())
 }

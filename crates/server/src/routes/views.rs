@@ -1,8 +1,9 @@
 //! What the API shows of stored records. Hashes and other secrets have no field here.
 
 use serde::Serialize;
+use switchboard_core::agent::{AgentConfig, AgentOverride};
 use switchboard_core::{Role, Scope};
-use switchboard_store::{ApiKey, Page, Tenant, User};
+use switchboard_store::{AgentUsage, ApiKey, Page, Tenant, User, UserAgent};
 use utoipa::ToSchema;
 
 /// An instant as RFC 3339 in UTC, e.g. `2026-11-21T14:48:14.123Z`.
@@ -83,6 +84,68 @@ impl From<ApiKey> for ApiKeyView {
             created_at: instant(k.created_at),
             last_used_at: k.last_used_at.map(instant),
             revoked_at: k.revoked_at.map(instant),
+        }
+    }
+}
+
+/// An agent as the caller sees it.
+#[derive(Serialize, ToSchema)]
+pub struct AgentView {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// A system persona: read-only, shared by every tenant; copy it to change it.
+    pub system: bool,
+    /// A system persona's stable name, such as `brad`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// The config your calls run with: the agent's, with your override applied
+    /// (see docs/agents.md for every field).
+    #[schema(value_type = Object)]
+    pub config: AgentConfig,
+    /// Your own `system_prompt` and/or `voice` for this agent, or null.
+    #[serde(rename = "override")]
+    #[schema(value_type = Option<Object>)]
+    pub user_override: Option<AgentOverride>,
+    /// Whether it is one of your favourites.
+    pub favourite: bool,
+    /// Your tenant's use of this agent.
+    pub usage: AgentUsageView,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgentUsageView {
+    pub calls: i64,
+    pub seconds: i64,
+}
+
+impl From<AgentUsage> for AgentUsageView {
+    fn from(u: AgentUsage) -> Self {
+        Self {
+            calls: u.calls,
+            seconds: u.seconds,
+        }
+    }
+}
+
+impl From<UserAgent> for AgentView {
+    fn from(seen: UserAgent) -> Self {
+        let config = seen.effective_config();
+        let agent = seen.agent;
+        Self {
+            system: agent.is_system(),
+            id: agent.id,
+            name: agent.name,
+            description: agent.description,
+            slug: agent.slug,
+            config,
+            user_override: seen.user_override,
+            favourite: seen.favourite,
+            usage: seen.usage.into(),
+            created_at: instant(agent.created_at),
+            updated_at: instant(agent.updated_at),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! HTTP-level tests: the real app on port 0, a fresh database per test, SQLite always and
 //! PostgreSQL when SWITCHBOARD_TEST_POSTGRES_URL is set.
 
+mod agents;
 mod api_keys;
 mod auth;
 mod helpers;

@@ -17,6 +17,16 @@ async fn another_tenants_objects_are_not_found(db: TestDatabase) {
         .add_member(&b, "b-member@example.com", Role::Member)
         .await;
     let (b_key_id, b_key) = app.api_key(&b, &["read"]).await;
+    let (_, b_agent) = read(
+        app.post(
+            "/v1/agents",
+            &b.token,
+            json!({ "name": "B's agent", "config": { "system_prompt": "Secret." } }),
+        )
+        .await,
+    )
+    .await;
+    let b_agent = b_agent["id"].as_str().unwrap().to_owned();
 
     let routes: Vec<(Method, String, Option<serde_json::Value>)> = vec![
         (
@@ -36,6 +46,30 @@ async fn another_tenants_objects_are_not_found(db: TestDatabase) {
         ),
         (Method::GET, format!("/v1/api-keys/{b_key_id}"), None),
         (Method::DELETE, format!("/v1/api-keys/{b_key_id}"), None),
+        (Method::GET, format!("/v1/agents/{b_agent}"), None),
+        (
+            Method::PATCH,
+            format!("/v1/agents/{b_agent}"),
+            Some(json!({ "name": "Mine now" })),
+        ),
+        (Method::DELETE, format!("/v1/agents/{b_agent}"), None),
+        (Method::POST, format!("/v1/agents/{b_agent}/copy"), None),
+        (
+            Method::PUT,
+            format!("/v1/agents/{b_agent}/override"),
+            Some(json!({ "system_prompt": "Mine now." })),
+        ),
+        (
+            Method::DELETE,
+            format!("/v1/agents/{b_agent}/override"),
+            None,
+        ),
+        (Method::PUT, format!("/v1/agents/{b_agent}/favourite"), None),
+        (
+            Method::DELETE,
+            format!("/v1/agents/{b_agent}/favourite"),
+            None,
+        ),
     ];
     for credential in [&a.token, &a_key] {
         for (method, path, body) in &routes {
@@ -59,6 +93,17 @@ async fn another_tenants_objects_are_not_found(db: TestDatabase) {
             .iter()
             .all(|k| k["id"] != b_key_id.as_str())
     );
+    let (_, agents) = read(app.get("/v1/agents", &a_key).await).await;
+    assert!(
+        agents["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|agent| agent["id"] != b_agent.as_str() && agent["system"] == true)
+    );
+    let (_, b_sees) = read(app.get(&format!("/v1/agents/{b_agent}"), &b_key).await).await;
+    assert_eq!(b_sees["name"], "B's agent");
+    assert_eq!(b_sees["config"]["system_prompt"], "Secret.");
     assert_eq!(app.get("/v1/me", &b_key).await.status(), StatusCode::OK);
     assert_eq!(
         app.get("/v1/me", &b_member.token).await.status(),
