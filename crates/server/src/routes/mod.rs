@@ -3,6 +3,8 @@
 mod admin;
 mod api_keys;
 mod auth;
+mod call_views;
+mod calls;
 pub mod health;
 mod me;
 mod members;
@@ -21,6 +23,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(tenant::router())
         .merge(members::router())
         .merge(api_keys::router())
+        .merge(calls::router())
         .merge(admin::router())
         .merge(crate::media::diagnostics_router())
 }

@@ -3,6 +3,7 @@
 
 mod api_keys;
 mod auth;
+mod calls;
 mod helpers;
 mod logs;
 mod media;
