@@ -1,10 +1,11 @@
 //! Calls on the server side: starting an agent call when its stream joins, writing what it
-//! records into the store, and finishing it.
+//! records into the store, finishing it, and reading it back as a timeline.
 
 mod conversation;
 mod recorder;
 mod runtime;
 mod summary;
+pub mod timeline;
 
 pub use conversation::{custom_tool_names, providers_for, spec_for};
 pub use recorder::{RecorderSummary, spawn_recorder};

@@ -4,6 +4,8 @@ mod admin;
 mod agents;
 mod api_keys;
 mod auth;
+mod call_views;
+mod calls;
 pub mod health;
 mod me;
 mod members;
@@ -23,6 +25,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(members::router())
         .merge(api_keys::router())
         .merge(agents::router())
+        .merge(calls::router())
         .merge(admin::router())
         .merge(crate::media::diagnostics_router())
 }

@@ -4,6 +4,7 @@
 mod agents;
 mod api_keys;
 mod auth;
+mod calls;
 mod helpers;
 mod logs;
 mod media;

@@ -86,6 +86,11 @@ async fn the_openapi_document_and_docs_page_are_served(db: TestDatabase) {
         "/v1/tenant/members/{id}",
         "/v1/api-keys",
         "/v1/admin/tenants",
+        "/v1/calls",
+        "/v1/calls/{id}",
+        "/v1/calls/{id}/transcript",
+        "/v1/calls/{id}/events",
+        "/v1/calls/{id}/costs",
     ] {
         assert!(
             spec["paths"].get(path).is_some(),
@@ -93,6 +98,10 @@ async fn the_openapi_document_and_docs_page_are_served(db: TestDatabase) {
         );
     }
     assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
+    assert!(
+        spec["components"]["schemas"]["TimelineItem"].is_object(),
+        "the timeline's item types are described"
+    );
 
     let response = app
         .http

@@ -3,7 +3,8 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use switchboard_core::Role;
+use switchboard_core::{CallDirection, Role};
+use switchboard_store::NewCall;
 use switchboard_testkit::TestDatabase;
 
 use crate::helpers::{expect_error, read, spawn_app};
@@ -27,6 +28,22 @@ async fn another_tenants_objects_are_not_found(db: TestDatabase) {
     )
     .await;
     let b_agent = b_agent["id"].as_str().unwrap().to_owned();
+    let b_call = app
+        .store
+        .create_call(
+            &b.tenant_id,
+            NewCall {
+                agent_id: None,
+                user_id: None,
+                direction: CallDirection::Inbound,
+                from_number: None,
+                to_number: None,
+                variables: "{}",
+                metadata: "{}",
+            },
+        )
+        .await
+        .unwrap();
 
     let routes: Vec<(Method, String, Option<serde_json::Value>)> = vec![
         (
@@ -70,6 +87,14 @@ async fn another_tenants_objects_are_not_found(db: TestDatabase) {
             format!("/v1/agents/{b_agent}/favourite"),
             None,
         ),
+        (Method::GET, format!("/v1/calls/{}", b_call.id), None),
+        (
+            Method::GET,
+            format!("/v1/calls/{}/transcript", b_call.id),
+            None,
+        ),
+        (Method::GET, format!("/v1/calls/{}/events", b_call.id), None),
+        (Method::GET, format!("/v1/calls/{}/costs", b_call.id), None),
     ];
     for credential in [&a.token, &a_key] {
         for (method, path, body) in &routes {
@@ -107,6 +132,14 @@ async fn another_tenants_objects_are_not_found(db: TestDatabase) {
     assert_eq!(app.get("/v1/me", &b_key).await.status(), StatusCode::OK);
     assert_eq!(
         app.get("/v1/me", &b_member.token).await.status(),
+        StatusCode::OK
+    );
+    let (_, calls) = read(app.get("/v1/calls", &a_key).await).await;
+    assert_eq!(calls["data"], json!([]));
+    assert_eq!(
+        app.get(&format!("/v1/calls/{}", b_call.id), &b_key)
+            .await
+            .status(),
         StatusCode::OK
     );
     let (_, tenant) = read(app.get("/v1/tenant", &a_key).await).await;
