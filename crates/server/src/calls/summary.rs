@@ -40,8 +40,16 @@ pub async fn summarise(
     let transcript: Vec<String> = lines
         .iter()
         .map(|line| {
-            let who = if line.speaker == "agent" { "Agent" } else { "Caller" };
-            let cut = if line.interrupted() { " [interrupted]" } else { "" };
+            let who = if line.speaker == "agent" {
+                "Agent"
+            } else {
+                "Caller"
+            };
+            let cut = if line.interrupted() {
+                " [interrupted]"
+            } else {
+                ""
+            };
             format!("{who}: {}{cut}", line.text)
         })
         .collect();

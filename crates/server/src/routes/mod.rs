@@ -11,6 +11,7 @@ mod me;
 mod members;
 mod tenant;
 mod views;
+mod web_calls;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -26,6 +27,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(api_keys::router())
         .merge(agents::router())
         .merge(calls::router())
+        .merge(web_calls::router())
         .merge(admin::router())
         .merge(crate::media::diagnostics_router())
 }

@@ -5,6 +5,7 @@ mod agents;
 mod api_keys;
 mod auth;
 mod calls;
+mod conversation;
 mod helpers;
 mod logs;
 mod media;
