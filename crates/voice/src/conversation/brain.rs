@@ -31,6 +31,8 @@ use crate::records::{
 const HARD_STOP_GRACE: Duration = Duration::from_secs(20);
 /// How long the speech-to-text gets to report its usage at the end.
 const STT_CLOSE_WAIT: Duration = Duration::from_millis(300);
+/// How long an interruption waits for the session to report what was heard.
+const CUT_WAIT: Duration = Duration::from_secs(1);
 
 /// The LLM agent: listens with streaming STT, answers with the LLM through streaming TTS.
 pub struct ConversationBrain {
@@ -102,6 +104,10 @@ struct Conversation {
     reply_events: mpsc::Receiver<ReplyEvent>,
     caller: CallerTurn,
     speaking: Option<Speaking>,
+    /// A turn the caller interrupted, until the session says how much of it they heard
+    /// (the answer to the interruption waits for that, so the history stays in order).
+    cutting: Option<(Speaking, Instant)>,
+    answer_after_cut: bool,
     /// The agent is paused by caller speech over it, since then.
     paused: Option<Instant>,
     /// Decide on the paused speech at this time (its transcript had time to arrive).
@@ -153,6 +159,8 @@ impl Conversation {
             reply_events,
             caller: CallerTurn::default(),
             speaking: None,
+            cutting: None,
+            answer_after_cut: false,
             paused: None,
             resume_at: None,
             patience_until: None,
@@ -261,7 +269,14 @@ impl Conversation {
                     }
                 }
             }
-            BrainEvent::TurnPlayed { turn, played_ms } => self.on_played(turn, played_ms, false),
+            BrainEvent::TurnPlayed { turn, played_ms } => {
+                // A turn that finished just as the caller interrupted it was heard whole.
+                if let Some((cut, _)) = self.cutting.take_if(|(s, _)| s.turn == turn) {
+                    self.record_turn(cut, played_ms, false);
+                    self.after_cut().await;
+                }
+                self.on_played(turn, played_ms, false);
+            }
             BrainEvent::AgentPaused { .. } => {
                 self.paused = Some(now);
                 self.resume_at = None;
@@ -275,7 +290,12 @@ impl Conversation {
                     // The caller has more to say after all.
                     self.ending = None;
                 }
-                self.on_played(turn, played_ms, true);
+                if let Some((cut, _)) = self.cutting.take_if(|(s, _)| s.turn == turn) {
+                    self.record_turn(cut, played_ms, true);
+                } else {
+                    self.on_played(turn, played_ms, true);
+                }
+                self.after_cut().await;
             }
             BrainEvent::MarkPlayed { .. } => {}
         }
@@ -345,13 +365,16 @@ impl Conversation {
                 self.caller.absorb(&transcript);
                 if self.paused.is_some() {
                     self.judge_interruption().await;
-                } else if transcript.speech_final
-                    && self.caller.has_words()
-                    && self.caller.speaking_since.is_none()
-                {
-                    self.end_caller_turn().await;
-                } else if self.caller.has_words() {
-                    self.caller_keeps_talking();
+                }
+                if self.paused.is_none() {
+                    if transcript.speech_final
+                        && self.caller.has_words()
+                        && self.caller.speaking_since.is_none()
+                    {
+                        self.end_caller_turn().await;
+                    } else if self.caller.has_words() {
+                        self.caller_keeps_talking();
+                    }
                 }
             }
             Some(Ok(SttEvent::UtteranceEnd { .. })) => {
@@ -427,7 +450,17 @@ impl Conversation {
         if interrupt {
             self.paused = None;
             self.resume_at = None;
+            if let Some(speaking) = self.speaking.take() {
+                self.cutting = Some((speaking, now + CUT_WAIT));
+            }
             let _ = self.io.interrupt().await;
+        }
+    }
+
+    /// The interrupted turn is settled: answer the caller if their turn ended meanwhile.
+    async fn after_cut(&mut self) {
+        if self.cutting.is_none() && std::mem::take(&mut self.answer_after_cut) {
+            self.end_caller_turn().await;
         }
     }
 
@@ -446,6 +479,10 @@ impl Conversation {
     /// The caller has finished: record their words and answer.
     async fn end_caller_turn(&mut self) {
         self.patience_until = None;
+        if self.cutting.is_some() {
+            self.answer_after_cut = true;
+            return;
+        }
         let now = Instant::now();
         let trigger = self.caller.stopped_at.take().unwrap_or(now).min(now);
         let (text, span) = self.caller.take();
@@ -703,6 +740,7 @@ impl Conversation {
         [
             self.patience_until,
             self.resume_at,
+            self.cutting.as_ref().map(|(_, until)| *until),
             self.dtmf_until,
             silence,
             warning,
@@ -724,6 +762,14 @@ impl Conversation {
             let _ = self.io.hang_up(reason).await;
             return;
         }
+        if let Some((cut, _)) = self.cutting.take_if(|(_, until)| now >= *until) {
+            // The session never said what was heard: estimate it by the clock.
+            let played = cut.audio_started.map_or(0, |at| {
+                (at.elapsed().as_millis() as u64).min(cut.audio_ms())
+            });
+            self.record_turn(cut, played, true);
+            self.after_cut().await;
+        }
         if self.patience_until.is_some_and(|at| now >= at) {
             self.patience_until = None;
             if self.caller.has_words() && self.caller.speaking_since.is_none() {
@@ -734,6 +780,9 @@ impl Conversation {
             self.judge_interruption().await;
             if self.paused.is_some() {
                 self.resume().await;
+            } else if self.caller.has_words() {
+                // It was an interruption after all: the caller's turn is over.
+                self.patience_until = Some(now);
             }
         }
         if self.dtmf_until.is_some_and(|at| now >= at) {

@@ -2,10 +2,14 @@
 //! real media endpoint, with wire-faithful provider fakes behind the server.
 
 mod five_turns;
+mod interruptions;
 mod support;
 
 use five_turns::*;
+use interruptions::*;
 
 switchboard_testkit::on_each_database!(
     a_caller_holds_five_turns_with_a_persona_and_everything_is_recorded,
+    an_interruption_cuts_the_agent_off_and_keeps_what_was_heard,
+    a_backchannel_does_not_interrupt_the_agent,
 );
