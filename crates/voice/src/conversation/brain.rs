@@ -178,7 +178,7 @@ impl Conversation {
     async fn run(&mut self) {
         if let Err(error) = self.listen().await {
             self.event("stt_failed", json!({"error": error.to_string()}));
-            self.say(self.spec.apology.clone(), ReplyKind::Goodbye)
+            self.goodbye(self.spec.apology.clone(), "speech-to-text unavailable")
                 .await;
         } else if let Some(greeting) = self.spec.first_message.clone() {
             self.say(greeting, ReplyKind::Line).await;
@@ -405,7 +405,8 @@ impl Conversation {
                 self.event("stt_failed", json!({"error": error.to_string()}));
                 if let Err(error) = self.listen().await {
                     self.event("stt_failed", json!({"error": error.to_string()}));
-                    self.interrupt_and_say(self.spec.apology.clone()).await;
+                    self.interrupt_and_say(self.spec.apology.clone(), "speech-to-text failed")
+                        .await;
                 }
             }
             None => self.stt = None,
@@ -537,9 +538,17 @@ impl Conversation {
     }
 
     /// Cuts off whatever plays and says `text` as the last words.
-    async fn interrupt_and_say(&mut self, text: String) {
+    async fn interrupt_and_say(&mut self, text: String, reason: &str) {
         self.cut_off().await;
+        self.goodbye(text, reason).await;
+    }
+
+    /// Says `text` as the last words; the call ends for `reason` once they have played.
+    async fn goodbye(&mut self, text: String, reason: &str) {
         self.say(text, ReplyKind::Goodbye).await;
+        if let Some((_, why)) = self.ending.as_mut() {
+            *why = reason.to_owned();
+        }
     }
 
     async fn start(
@@ -661,7 +670,7 @@ impl Conversation {
                 let current = self.speaking.as_ref().is_some_and(|s| s.turn == turn);
                 if current && !spoke {
                     self.speaking = None;
-                    self.say(self.spec.apology.clone(), ReplyKind::Goodbye)
+                    self.goodbye(self.spec.apology.clone(), "providers failed")
                         .await;
                 }
             }
@@ -795,8 +804,8 @@ impl Conversation {
         if now >= self.deadline && self.hard_stop.is_none() {
             self.hard_stop = Some((now + HARD_STOP_GRACE, "time limit reached".into()));
             self.event("duration_limit", json!({}));
-            self.interrupt_and_say(self.spec.duration.end_message.clone())
-                .await;
+            let end = self.spec.duration.end_message.clone();
+            self.interrupt_and_say(end, "time limit reached").await;
             return;
         }
         let warn_at = self
@@ -816,8 +825,8 @@ impl Conversation {
             let silence = &self.spec.silence;
             if self.reprompted && now >= since + silence.hangup_after {
                 self.event("silence_hangup", json!({}));
-                self.say(silence.goodbye_message.clone(), ReplyKind::Goodbye)
-                    .await;
+                let goodbye = silence.goodbye_message.clone();
+                self.goodbye(goodbye, "no response from the caller").await;
             } else if !self.reprompted && now >= since + silence.reprompt_after {
                 self.reprompted = true;
                 self.event("reprompt", json!({}));

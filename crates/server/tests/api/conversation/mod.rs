@@ -3,13 +3,17 @@
 
 mod five_turns;
 mod interruptions;
+mod limits;
 mod support;
 
 use five_turns::*;
 use interruptions::*;
+use limits::*;
 
 switchboard_testkit::on_each_database!(
     a_caller_holds_five_turns_with_a_persona_and_everything_is_recorded,
     an_interruption_cuts_the_agent_off_and_keeps_what_was_heard,
     a_backchannel_does_not_interrupt_the_agent,
+    a_silent_caller_is_reprompted_then_the_agent_says_goodbye_and_hangs_up,
+    the_time_limit_is_announced_then_the_call_ends,
 );
