@@ -1,11 +1,13 @@
 //! The conversation engine end to end: the simulated caller talks to an agent through the
 //! real media endpoint, with wire-faithful provider fakes behind the server.
 
+mod failures;
 mod five_turns;
 mod interruptions;
 mod limits;
 mod support;
 
+use failures::*;
 use five_turns::*;
 use interruptions::*;
 use limits::*;
@@ -16,4 +18,6 @@ switchboard_testkit::on_each_database!(
     a_backchannel_does_not_interrupt_the_agent,
     a_silent_caller_is_reprompted_then_the_agent_says_goodbye_and_hangs_up,
     the_time_limit_is_announced_then_the_call_ends,
+    a_failing_llm_falls_back_mid_call_and_the_call_goes_on,
+    the_transcript_survives_the_server_dying_mid_call,
 );
