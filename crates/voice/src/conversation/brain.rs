@@ -17,6 +17,7 @@ use tokio::time::Instant;
 use tokio_util::sync::DropGuard;
 
 use super::providers::ConversationProviders;
+use super::remote::{Command, RemoteControl, RemoteError};
 use super::reply::{self, Action, ReplyDeps, ReplyEvent, Script};
 use super::spec::ConversationSpec;
 use super::state::{CallerTurn, ReplyKind, Speaking};
@@ -40,6 +41,7 @@ pub struct ConversationBrain {
     providers: ConversationProviders,
     records: RecordSink,
     tools: Option<Arc<dyn ToolRunner>>,
+    remote: Option<mpsc::Receiver<Command>>,
 }
 
 impl ConversationBrain {
@@ -53,7 +55,22 @@ impl ConversationBrain {
             providers,
             records,
             tools: None,
+            remote: None,
         }
+    }
+
+    /// A conversation driven by [`RemoteControl`] commands instead of the LLM: it says what
+    /// it is told and hands back what the caller answers. Listening, barge-in, silence and
+    /// duration policies and records are the same.
+    pub fn remote(
+        spec: ConversationSpec,
+        providers: ConversationProviders,
+        records: RecordSink,
+    ) -> (Self, RemoteControl) {
+        let (control, commands) = RemoteControl::channel();
+        let mut brain = ConversationBrain::new(spec, providers, records);
+        brain.remote = Some(commands);
+        (brain, control)
     }
 
     /// Runs tenant tools (the spec's `custom_tools`) through `runner`.
@@ -126,6 +143,11 @@ struct Conversation {
     ending: Option<(TurnId, String)>,
     /// Hang up at this time whatever is playing.
     hard_stop: Option<(Instant, String)>,
+    /// Remote control: the command queue, the command waiting on the turn now playing,
+    /// and the `ask` waiting for the caller's next turn.
+    commands: Option<mpsc::Receiver<Command>>,
+    playing_for: Option<(TurnId, Command)>,
+    asked: Option<tokio::sync::oneshot::Sender<Result<String, RemoteError>>>,
 }
 
 impl Conversation {
@@ -135,6 +157,7 @@ impl Conversation {
             providers,
             records,
             tools,
+            remote,
         } = brain;
         let mut tool_specs: Vec<ToolSpec> = spec.builtins.iter().map(|b| b.spec()).collect();
         tool_specs.extend(spec.custom_tools.iter().cloned());
@@ -172,6 +195,9 @@ impl Conversation {
             extensions: 0,
             ending: None,
             hard_stop: None,
+            commands: remote,
+            playing_for: None,
+            asked: None,
         }
     }
 
@@ -194,6 +220,11 @@ impl Conversation {
                 },
                 event = next_stt(&mut self.stt) => self.on_stt(event).await,
                 Some(event) = self.reply_events.recv() => self.on_reply(event).await,
+                Some(command) = next_command(&mut self.commands),
+                    if self.speaking.is_none() && self.cutting.is_none() && self.ending.is_none() =>
+                {
+                    self.on_command(command).await;
+                }
                 () = tokio::time::sleep_until(wake) => self.on_timer().await,
             }
         }
@@ -330,6 +361,10 @@ impl Conversation {
 
     /// Writes an agent turn's transcript entry and keeps the history to what was heard.
     fn record_turn(&mut self, speaking: Speaking, played_ms: u64, interrupted: bool) {
+        if let Some((_, command)) = self.playing_for.take_if(|(t, _)| *t == speaking.turn) {
+            let heard = speaking.heard_text(played_ms);
+            self.settle(command, interrupted, heard);
+        }
         let text = if interrupted {
             speaking.heard_text(played_ms)
         } else {
@@ -506,8 +541,15 @@ impl Conversation {
         self.answer(text, trigger, now).await;
     }
 
-    /// Answers `text` (the caller's turn, or their key presses) with the model.
+    /// Answers `text` (the caller's turn, or their key presses) with the model; under remote
+    /// control, hands it to the waiting `ask` instead.
     async fn answer(&mut self, text: String, trigger: Instant, decided: Instant) {
+        if self.commands.is_some() {
+            if let Some(asked) = self.asked.take() {
+                let _ = asked.send(Ok(text));
+            }
+            return;
+        }
         // Whatever was under way (a reprompt, say) is moot now.
         self.cut_off().await;
         self.history.push(Message::user(text));
@@ -731,6 +773,49 @@ impl Conversation {
         }
     }
 
+    // ----- remote control -----
+
+    async fn on_command(&mut self, command: Command) {
+        let text = match &command {
+            Command::Say { text, .. } | Command::Ask { text, .. } => Some(text.clone()),
+            Command::HangUp { text, .. } => text.clone(),
+        };
+        match (&command, text) {
+            (Command::HangUp { .. }, Some(text)) => {
+                self.goodbye(text, "ended by remote control").await;
+            }
+            (Command::HangUp { .. }, None) => {
+                self.settle(command, false, String::new());
+                self.event("hang_up", json!({"reason": "ended by remote control"}));
+                let _ = self.io.hang_up("ended by remote control").await;
+                return;
+            }
+            (_, Some(text)) => self.say(text, ReplyKind::Line).await,
+            (_, None) => {}
+        }
+        match self.speaking.as_ref() {
+            Some(speaking) => self.playing_for = Some((speaking.turn, command)),
+            // The session is over: the command's sender learns it from the drop.
+            None => drop(command),
+        }
+    }
+
+    /// A remote command's line has played (or was cut off after `heard`).
+    fn settle(&mut self, command: Command, interrupted: bool, heard: String) {
+        let outcome = if interrupted {
+            Err(RemoteError::Interrupted { heard })
+        } else {
+            Ok(())
+        };
+        match command {
+            Command::Say { done, .. } | Command::HangUp { done, .. } => {
+                let _ = done.send(outcome);
+            }
+            // Interrupted or not, the answer is the caller's next turn.
+            Command::Ask { answer, .. } => self.asked = Some(answer),
+        }
+    }
+
     // ----- timers -----
 
     fn next_timer(&self) -> Instant {
@@ -839,6 +924,9 @@ impl Conversation {
     }
 
     async fn hang_up_now(&mut self) {
+        if let Some((_, command)) = self.playing_for.take() {
+            self.settle(command, false, String::new());
+        }
         if let Some((_, reason)) = self.ending.take() {
             self.event("hang_up", json!({"reason": reason}));
             let _ = self.io.hang_up(reason).await;
@@ -899,6 +987,13 @@ impl Conversation {
             }
         }
         self.tasks.abort_all();
+    }
+}
+
+async fn next_command(commands: &mut Option<mpsc::Receiver<Command>>) -> Option<Command> {
+    match commands {
+        Some(commands) => commands.recv().await,
+        None => std::future::pending().await,
     }
 }
 

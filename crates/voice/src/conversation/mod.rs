@@ -11,6 +11,7 @@
 
 mod brain;
 mod providers;
+mod remote;
 mod reply;
 mod spec;
 mod state;
@@ -18,5 +19,6 @@ mod tools;
 
 pub use brain::ConversationBrain;
 pub use providers::{ConversationProviders, PriceList, ProviderNames, UnitPrices};
+pub use remote::{RemoteControl, RemoteError};
 pub use spec::{BuiltinTool, ConversationSpec, DurationPolicy, SilencePolicy, TurnPolicy};
 pub use tools::ToolRunner;
