@@ -264,15 +264,12 @@ impl ProviderRegistry {
     }
 
     /// `picks` with "default" entries replaced by the operator's defaults for the role.
-    fn or_defaults<P: Clone>(
+    fn or_defaults<P: Clone + HasProvider>(
         &self,
         picks: &[P],
         defaults: &[String],
         from_name: impl Fn(String) -> P,
-    ) -> Vec<P>
-    where
-        P: HasProvider,
-    {
+    ) -> Vec<P> {
         let mut out = Vec::new();
         for pick in picks {
             if is_default(pick.provider()) {
