@@ -7,6 +7,7 @@ pub mod health;
 mod me;
 mod members;
 mod tenant;
+mod tools;
 mod views;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -21,6 +22,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(tenant::router())
         .merge(members::router())
         .merge(api_keys::router())
+        .merge(tools::router())
         .merge(admin::router())
         .merge(crate::media::diagnostics_router())
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use switchboard_core::{Role, Scope};
-use switchboard_store::{ApiKey, Page, Tenant, User};
+use switchboard_store::{ApiKey, Page, Tenant, Tool, User};
 use utoipa::ToSchema;
 
 /// An instant as RFC 3339 in UTC, e.g. `2026-11-21T14:48:14.123Z`.
@@ -83,6 +83,35 @@ impl From<ApiKey> for ApiKeyView {
             created_at: instant(k.created_at),
             last_used_at: k.last_used_at.map(instant),
             revoked_at: k.revoked_at.map(instant),
+        }
+    }
+}
+
+/// A tenant's HTTP tool. The signing secret is write-only: nothing of it is shown.
+#[derive(Serialize, ToSchema)]
+pub struct ToolView {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    #[schema(value_type = Object)]
+    pub parameters: serde_json::Value,
+    pub url: String,
+    pub timeout_ms: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<Tool> for ToolView {
+    fn from(t: Tool) -> Self {
+        Self {
+            id: t.id,
+            name: t.name,
+            description: t.description,
+            parameters: t.parameters,
+            url: t.url,
+            timeout_ms: t.timeout_ms,
+            created_at: instant(t.created_at),
+            updated_at: instant(t.updated_at),
         }
     }
 }

@@ -10,4 +10,5 @@ mod members;
 mod operations;
 mod rate_limits;
 mod tenancy;
+mod tools;
 mod validation;
