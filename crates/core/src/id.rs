@@ -13,6 +13,7 @@ pub enum IdKind {
     Call,
     CostEvent,
     Agent,
+    Tool,
 }
 
 impl IdKind {
@@ -25,6 +26,7 @@ impl IdKind {
             IdKind::Call => "call",
             IdKind::CostEvent => "cost",
             IdKind::Agent => "agt",
+            IdKind::Tool => "tool",
         }
     }
 }

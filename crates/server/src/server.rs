@@ -5,11 +5,11 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
-use switchboard_store::{Store, now_ms};
+use switchboard_store::{Backend, Store, now_ms};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Config;
+use crate::config::{Config, secrets_key};
 use crate::http::{AppState, router};
 
 /// A bound, migrated, ready-to-run server. Tests build one on port 0.
@@ -23,6 +23,13 @@ impl Server {
         let store = Store::open(&config.effective_database_url())
             .await
             .context("opening the database (see `database_url` in docs/configuration.md)")?;
+        let secrets_key = secrets_key(&config)?;
+        if config.secrets.key.is_none() && store.backend() == Backend::Postgres {
+            tracing::warn!(
+                "`secrets.key` is not set: this replica encrypts secrets with the key in its own \
+                 data_dir, which other replicas do not have; set the same `secrets.key` on all"
+            );
+        }
         let listener = TcpListener::bind(config.listen).await.with_context(|| {
             format!(
                 "cannot listen on {} (is another server using that port?)",
@@ -31,7 +38,7 @@ impl Server {
         })?;
         Ok(Self {
             listener,
-            state: AppState::new(store, config),
+            state: AppState::new(store, config, secrets_key),
         })
     }
 

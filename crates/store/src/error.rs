@@ -22,6 +22,10 @@ pub enum StoreError {
     /// A stored JSON document could not be written or read back.
     #[error("a stored document could not be encoded or decoded: {0}")]
     Encoding(String),
+    /// A stored secret does not decrypt with the configured key: another `secrets.key`, a
+    /// value moved from another row, or a damaged value.
+    #[error("a stored secret could not be decrypted (was it encrypted with another secrets.key?)")]
+    Undecryptable,
     #[error("the database URL is not one Switchboard supports: {0}")]
     UnsupportedUrl(String),
     #[error("database error: {0}")]
@@ -60,6 +64,12 @@ impl StoreError {
     /// SQLite the column).
     pub fn is_duplicate_email(&self) -> bool {
         matches!(self, StoreError::Conflict { constraint } if constraint == "users_email_key" || constraint == "users_email")
+    }
+
+    /// Whether the tenant already has a tool with this name (PostgreSQL names the constraint,
+    /// SQLite the columns).
+    pub fn is_duplicate_tool_name(&self) -> bool {
+        matches!(self, StoreError::Conflict { constraint } if constraint == "tools_tenant_name_key" || constraint == "tools_tenant_id, tools_name")
     }
 
     /// The error as it may be logged next to user data: a statement the database refused is

@@ -18,9 +18,11 @@ mod calls;
 mod db;
 mod error;
 mod page;
+mod secrets;
 mod sessions;
 mod stream_tokens;
 mod tenants;
+mod tools;
 mod users;
 
 pub use agents::{Agent, AgentChanges, AgentFilter, AgentUsage, NewAgent, UserAgent};
@@ -32,9 +34,11 @@ pub use calls::{
 pub use db::{Backend, Store};
 pub use error::StoreError;
 pub use page::{Cursor, DEFAULT_PAGE, MAX_PAGE, Page, PageRequest};
+pub use secrets::SecretsKey;
 pub use sessions::Session;
 pub use stream_tokens::StreamGrant;
 pub use tenants::Tenant;
+pub use tools::{NewTool, Tool, ToolChanges};
 pub use users::{NewUser, User};
 
 /// Milliseconds since the Unix epoch, the unit of every stored instant.

@@ -1,12 +1,15 @@
-//! Calls on the server side: starting an agent call when its stream joins, writing what it
-//! records into the store, finishing it, and reading it back as a timeline.
+//! Calls on the server side: starting an agent call when its stream joins, running the
+//! tenant's HTTP tools, writing what it records into the store, finishing it, and reading it
+//! back as a timeline.
 
 mod conversation;
 mod recorder;
 mod runtime;
 mod summary;
 pub mod timeline;
+mod tools;
 
 pub use conversation::{custom_tool_names, providers_for, spec_for};
 pub use recorder::{RecorderSummary, spawn_recorder};
 pub use runtime::{CallRuntime, StartError, render, start_agent_call};
+pub use tools::TenantTools;

@@ -13,7 +13,8 @@ use switchboard_voice::records::{CallRecord, RecordSink};
 use switchboard_voice::{BrainSpec, EndReason, SessionReport};
 use tokio::task::JoinHandle;
 
-use super::conversation::{providers_for, spec_for};
+use super::conversation::{custom_tool_names, providers_for, spec_for};
+use super::tools::TenantTools;
 use super::recorder::{RecorderSummary, spawn_recorder};
 use super::summary;
 use crate::http::AppState;
@@ -69,8 +70,27 @@ pub async fn start_agent_call(
     let summary_llm = providers.llm.clone();
     let llm_name = providers.names.llm.clone();
     let prices = providers.prices.clone();
+    let mut spec = spec_for(&config);
+    let names = custom_tool_names(&config);
+    let tools = if names.is_empty() {
+        None
+    } else {
+        let tools = TenantTools::load(
+            &state.store,
+            &state.secrets_key,
+            tenant_id,
+            &names,
+            state.tool_runner.clone(),
+        )
+        .await?;
+        spec.custom_tools = tools.specs();
+        Some(tools)
+    };
     let (records, rx) = RecordSink::channel();
-    let brain = ConversationBrain::new(spec_for(&config), providers, records);
+    let mut brain = ConversationBrain::new(spec, providers, records);
+    if let Some(tools) = tools {
+        brain = brain.with_tools(Arc::new(tools));
+    }
     state
         .store
         .mark_call_started(tenant_id, call_id, now_ms())

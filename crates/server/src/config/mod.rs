@@ -8,17 +8,20 @@ mod load;
 pub mod providers;
 mod report;
 mod secret;
+mod secrets_key;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+use switchboard_voice::tools::NetworkPolicy;
 
 pub use load::{ConfigError, LoadedConfig, Overrides, load, load_from};
 pub use providers::{ProviderConfig, ProviderKind, VoiceDefaults};
 pub use report::render_report;
 pub use secret::Secret;
+pub use secrets_key::{SECRETS_KEY_FILE, secrets_key};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,6 +45,7 @@ pub struct Config {
     pub providers: BTreeMap<String, ProviderConfig>,
     /// Which providers calls use by default, and the fallback budgets.
     pub voice: VoiceDefaults,
+    pub secrets: SecretsConfig,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +100,14 @@ pub struct TwilioConfig {
     pub auth_token: Option<Secret>,
 }
 
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretsConfig {
+    /// The key tenants' secrets are encrypted with at rest: 32 bytes in base64. Unset: a key
+    /// generated into `<data_dir>/secret.key` on first start. Secret.
+    pub key: Option<Secret>,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -124,6 +136,7 @@ impl Default for Config {
             twilio: TwilioConfig::default(),
             providers: BTreeMap::new(),
             voice: VoiceDefaults::default(),
+            secrets: SecretsConfig::default(),
         }
     }
 }
@@ -145,6 +158,13 @@ impl Config {
             .replacen("https://", "wss://", 1)
             .replacen("http://", "ws://", 1);
         Some(format!("{ws}{path}"))
+    }
+
+    /// Where tenants' HTTP tools may send requests.
+    pub fn tool_network_policy(&self) -> NetworkPolicy {
+        NetworkPolicy {
+            allow_private: self.voice.allow_private_tool_urls,
+        }
     }
 
     /// Cookies get `Secure` when browsers reach us over https.
@@ -221,6 +241,14 @@ impl Config {
                 "a number of seconds above 0".into(),
             ));
         }
+        if let Some(key) = &self.secrets.key
+            && switchboard_store::SecretsKey::from_base64(key.expose()).is_none()
+        {
+            return Err((
+                "secrets.key",
+                "32 random bytes in base64, such as the output of `openssl rand -base64 32`".into(),
+            ));
+        }
         if self.http.max_body_bytes < 1024 {
             return Err(("http.max_body_bytes", "at least 1024 bytes".into()));
         }
@@ -229,7 +257,7 @@ impl Config {
 }
 
 /// Keys whose values never appear anywhere: replaced by `<redacted>` in reports.
-const SECRET_KEYS: &[&str] = &["twilio.auth_token"];
+const SECRET_KEYS: &[&str] = &["twilio.auth_token", "secrets.key"];
 
 /// Whether `key` holds a secret: one of [`SECRET_KEYS`] or any provider's `api_key`.
 pub(crate) fn is_secret_key(key: &str) -> bool {

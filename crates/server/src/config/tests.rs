@@ -310,8 +310,9 @@ fn providers_come_from_toml_and_environment_and_their_keys_stay_secret() {
     assert!(report.contains("providers.openai.api_key"), "{report}");
     assert!(!report.contains("dg-secret-1234"), "{report}");
     assert!(!report.contains("sk-env-secret-5678"), "{report}");
+    let debug = format!("{config:?}");
     assert!(
-        !format!("{config:?}").contains("secret"),
+        !debug.contains("dg-secret") && !debug.contains("env-secret"),
         "Debug shows a key"
     );
 }
@@ -346,4 +347,74 @@ fn provider_mistakes_name_the_key() {
         let err = load_in(dir.path(), vars).unwrap_err().to_string();
         assert!(err.contains(key), "{vars:?}: {err}");
     }
+}
+
+#[test]
+fn without_secrets_key_a_private_key_file_is_made_once_and_reused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data_dir = data.to_str().unwrap();
+    let loaded = load_in(dir.path(), &[("SWITCHBOARD_DATA_DIR", data_dir)]).unwrap();
+    assert!(loaded.config.secrets.key.is_none());
+
+    let first = secrets_key(&loaded.config).unwrap();
+    let file = data.join(SECRETS_KEY_FILE);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let sealed = first.encrypt("whsec_kept", b"row");
+    let again = secrets_key(&loaded.config).unwrap();
+    assert_eq!(again.decrypt(&sealed, b"row").unwrap(), "whsec_kept");
+    let files: Vec<_> = std::fs::read_dir(&data).unwrap().collect();
+    assert_eq!(files.len(), 1, "no stray files: {files:?}");
+
+    std::fs::write(&file, "not a key\n").unwrap();
+    let err = secrets_key(&loaded.config)
+        .expect_err("a damaged key file stops start-up")
+        .to_string();
+    assert!(
+        err.contains("secret.key") && err.contains("secrets.key"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_configured_secrets_key_wins_is_checked_and_stays_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let key = switchboard_store::SecretsKey::generate().to_base64();
+    let loaded = load_in(
+        dir.path(),
+        &[
+            ("SWITCHBOARD_DATA_DIR", data.to_str().unwrap()),
+            ("SWITCHBOARD_SECRETS__KEY", &key),
+        ],
+    )
+    .unwrap();
+    let sealed = secrets_key(&loaded.config)
+        .unwrap()
+        .encrypt("whsec_1", b"row");
+    let from_text = switchboard_store::SecretsKey::from_base64(&key).unwrap();
+    assert_eq!(from_text.decrypt(&sealed, b"row").unwrap(), "whsec_1");
+    assert!(
+        !data.exists(),
+        "no key file is written when the key is configured"
+    );
+    let report = render_report(&loaded);
+    assert!(report.contains("secrets.key"), "{report}");
+    assert!(!report.contains(&key), "{report}");
+    assert!(!format!("{:?}", loaded.config).contains(&key));
+
+    let short = "c2hvcnQta2V5LXNlY3JldA==";
+    let err = load_in(dir.path(), &[("SWITCHBOARD_SECRETS__KEY", short)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`secrets.key`") && err.contains("base64"),
+        "{err}"
+    );
+    assert!(!err.contains(short), "{err}");
 }

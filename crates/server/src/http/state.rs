@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
-use switchboard_store::Store;
+use switchboard_store::{SecretsKey, Store};
+use switchboard_voice::tools::HttpToolRunner;
 
 use crate::auth::rate_limit::AuthLimiter;
 use crate::config::Config;
@@ -18,14 +19,19 @@ pub struct AppState {
     pub media: Arc<LiveSessions>,
     /// The operator's AI providers.
     pub providers: Arc<ProviderRegistry>,
+    /// Encrypts and decrypts tenants' secrets at rest.
+    pub secrets_key: Arc<SecretsKey>,
+    /// Calls tenants' HTTP tools, within the operator's network policy; one connection pool.
+    pub tool_runner: HttpToolRunner,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: Config) -> Self {
+    pub fn new(store: Store, config: Config, secrets_key: SecretsKey) -> Self {
         let limiter = AuthLimiter::new(&config.auth);
         let media = LiveSessions::default();
         let metrics = Metrics::new(media.gauge());
         let providers = ProviderRegistry::new(&config);
+        let tool_runner = HttpToolRunner::new(config.tool_network_policy());
         Self {
             store,
             providers: Arc::new(providers),
@@ -33,6 +39,8 @@ impl AppState {
             limiter: Arc::new(limiter),
             metrics: Arc::new(metrics),
             media: Arc::new(media),
+            secrets_key: Arc::new(secrets_key),
+            tool_runner,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod health;
 mod me;
 mod members;
 mod tenant;
+mod tools;
 mod views;
 mod web_calls;
 
@@ -28,6 +29,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(agents::router())
         .merge(calls::router())
         .merge(web_calls::router())
+        .merge(tools::router())
         .merge(admin::router())
         .merge(crate::media::diagnostics_router())
 }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use switchboard_core::agent::{AgentConfig, AgentOverride};
 use switchboard_core::{Role, Scope};
-use switchboard_store::{AgentUsage, ApiKey, Page, Tenant, User, UserAgent};
+use switchboard_store::{AgentUsage, ApiKey, Page, Tenant, Tool, User, UserAgent};
 use utoipa::ToSchema;
 
 /// An instant as RFC 3339 in UTC, e.g. `2026-11-21T14:48:14.123Z`.
@@ -146,6 +146,35 @@ impl From<UserAgent> for AgentView {
             usage: seen.usage.into(),
             created_at: instant(agent.created_at),
             updated_at: instant(agent.updated_at),
+        }
+    }
+}
+
+/// A tenant's HTTP tool. The signing secret is write-only: nothing of it is shown.
+#[derive(Serialize, ToSchema)]
+pub struct ToolView {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    #[schema(value_type = Object)]
+    pub parameters: serde_json::Value,
+    pub url: String,
+    pub timeout_ms: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<Tool> for ToolView {
+    fn from(t: Tool) -> Self {
+        Self {
+            id: t.id,
+            name: t.name,
+            description: t.description,
+            parameters: t.parameters,
+            url: t.url,
+            timeout_ms: t.timeout_ms,
+            created_at: instant(t.created_at),
+            updated_at: instant(t.updated_at),
         }
     }
 }

@@ -1,3 +1,6 @@
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 use switchboard::Server;
@@ -7,6 +10,7 @@ use switchboard_core::Role;
 use switchboard_store::{NewUser, Store};
 use switchboard_testkit::TestDatabase;
 use tokio::sync::oneshot;
+use tracing_subscriber::fmt::MakeWriter;
 
 pub const PASSWORD: &str = "p@ss!wörd \"q\" \\ ;";
 
@@ -16,6 +20,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub store: Store,
     pub state: AppState,
+    /// The server's `data_dir`, where it keeps the generated secrets key.
+    pub data_dir: tempfile::TempDir,
     _stop: oneshot::Sender<()>,
     _db: TestDatabase,
 }
@@ -32,8 +38,10 @@ pub async fn spawn_app(db: TestDatabase) -> TestApp {
 }
 
 pub async fn spawn_app_with(db: TestDatabase, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
     let mut config = Config {
         listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data_dir.path().to_owned(),
         database_url: Some(db.url.as_str().into()),
         ..Config::default()
     };
@@ -56,6 +64,7 @@ pub async fn spawn_app_with(db: TestDatabase, adjust: impl FnOnce(&mut Config)) 
         http,
         store,
         state,
+        data_dir,
         _stop: stop,
         _db: db,
     }
@@ -183,4 +192,57 @@ pub async fn expect_error(response: Response, status: StatusCode, code: &str) ->
         "{body}"
     );
     body
+}
+
+/// Everything logged, at every level, by this thread (the test's single-threaded runtime, so
+/// the server's tasks too) while it lives.
+pub struct LogCapture {
+    captured: Captured,
+    _guard: tracing::subscriber::DefaultGuard,
+    _second: tracing::Dispatch,
+}
+
+impl LogCapture {
+    pub fn start() -> Self {
+        let captured = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(captured.clone())
+            .finish();
+        let guard = tracing::subscriber::set_default(subscriber);
+        // tracing decides once per log site whether it is enabled, when the site is first
+        // reached. With a single subscriber registered it asks only the subscriber of the
+        // thread that gets there first, which may be another test's thread with none, and the
+        // site stays silent here. With two registered it asks every live one, this one included.
+        let second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+        LogCapture {
+            captured,
+            _guard: guard,
+            _second: second,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8(self.captured.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
 }

@@ -13,4 +13,5 @@ mod members;
 mod operations;
 mod rate_limits;
 mod tenancy;
+mod tools;
 mod validation;

@@ -85,6 +85,8 @@ async fn the_openapi_document_and_docs_page_are_served(db: TestDatabase) {
         "/v1/me",
         "/v1/tenant/members/{id}",
         "/v1/api-keys",
+        "/v1/tools",
+        "/v1/tools/{id}",
         "/v1/admin/tenants",
         "/v1/calls",
         "/v1/calls/{id}",
@@ -97,6 +99,11 @@ async fn the_openapi_document_and_docs_page_are_served(db: TestDatabase) {
             "{path} is not documented"
         );
     }
+    let tool = &spec["components"]["schemas"]["ToolView"]["properties"];
+    assert!(
+        tool["url"].is_object() && tool.get("secret").is_none(),
+        "{tool}"
+    );
     assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
     assert!(
         spec["components"]["schemas"]["TimelineItem"].is_object(),

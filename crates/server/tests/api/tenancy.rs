@@ -44,6 +44,15 @@ async fn another_tenants_objects_are_not_found(db: TestDatabase) {
         )
         .await
         .unwrap();
+    let b_tool = json!({
+        "name": "book_slot",
+        "description": "Books a slot.",
+        "parameters": {"type": "object"},
+        "url": "https://hooks.example.com/b",
+        "secret": "whsec_tenant_b_secret",
+    });
+    let (_, b_tool) = read(app.post("/v1/tools", &b.token, b_tool).await).await;
+    let b_tool_id = b_tool["id"].as_str().unwrap().to_owned();
 
     let routes: Vec<(Method, String, Option<serde_json::Value>)> = vec![
         (
@@ -95,6 +104,13 @@ async fn another_tenants_objects_are_not_found(db: TestDatabase) {
         ),
         (Method::GET, format!("/v1/calls/{}/events", b_call.id), None),
         (Method::GET, format!("/v1/calls/{}/costs", b_call.id), None),
+        (Method::GET, format!("/v1/tools/{b_tool_id}"), None),
+        (
+            Method::PATCH,
+            format!("/v1/tools/{b_tool_id}"),
+            Some(json!({ "url": "https://attacker.example.com/" })),
+        ),
+        (Method::DELETE, format!("/v1/tools/{b_tool_id}"), None),
     ];
     for credential in [&a.token, &a_key] {
         for (method, path, body) in &routes {
@@ -129,6 +145,10 @@ async fn another_tenants_objects_are_not_found(db: TestDatabase) {
     let (_, b_sees) = read(app.get(&format!("/v1/agents/{b_agent}"), &b_key).await).await;
     assert_eq!(b_sees["name"], "B's agent");
     assert_eq!(b_sees["config"]["system_prompt"], "Secret.");
+    let (_, tools) = read(app.get("/v1/tools", &a.token).await).await;
+    assert!(tools["data"].as_array().unwrap().is_empty(), "{tools}");
+    let (_, b_tool_now) = read(app.get(&format!("/v1/tools/{b_tool_id}"), &b_key).await).await;
+    assert_eq!(b_tool_now, b_tool, "B's tool is untouched");
     assert_eq!(app.get("/v1/me", &b_key).await.status(), StatusCode::OK);
     assert_eq!(
         app.get("/v1/me", &b_member.token).await.status(),

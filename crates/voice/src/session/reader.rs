@@ -116,7 +116,7 @@ where
                 *frames_in += 1;
                 if let Some(tap) = caller_audio
                     && tap
-                        .try_send(Bytes::copy_from_slice(&audio.payload))
+                        .try_send(Bytes::copy_from_slice(audio.payload))
                         .is_err()
                 {
                     *caller_audio_dropped += 1;

@@ -15,7 +15,7 @@ use super::ToolError;
 
 /// What a refused URL is told; names the setting that allows private addresses.
 pub const FORBIDDEN_MESSAGE: &str = "tool URLs on loopback or private networks are refused; \
-     the operator can allow them with the `tools.allow_private_networks` setting";
+     the operator can allow them with the `voice.allow_private_tool_urls` setting";
 
 /// Which addresses tool requests may reach.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -238,7 +238,7 @@ mod tests {
             let url = Url::parse(url).unwrap();
             let error = strict.check_url(&url).unwrap_err();
             assert!(matches!(error, ToolError::Forbidden(_)), "{url}");
-            assert!(error.to_string().contains("tools.allow_private_networks"));
+            assert!(error.to_string().contains("voice.allow_private_tool_urls"));
             open.check_url(&url).unwrap();
         }
         strict
