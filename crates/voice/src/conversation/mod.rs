@@ -14,6 +14,7 @@ mod providers;
 mod reply;
 mod spec;
 mod state;
+mod timers;
 mod tools;
 
 pub use brain::ConversationBrain;
