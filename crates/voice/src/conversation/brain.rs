@@ -674,7 +674,11 @@ impl Conversation {
         ]
         .into_iter()
         .flatten()
-        .fold(self.clock.wake(&self.spec.duration), Instant::min)
+        .fold(
+            self.clock
+                .wake(&self.spec.duration, self.speaking.is_none()),
+            Instant::min,
+        )
     }
 
     async fn on_timer(&mut self) {
@@ -723,8 +727,11 @@ impl Conversation {
             match self.silence.due(now, &self.spec.silence) {
                 Some(SilenceStep::HangUp) => {
                     self.event("silence_hangup", json!({}));
-                    self.say(self.spec.silence.goodbye_message.clone(), ReplyKind::Goodbye)
-                        .await;
+                    self.say(
+                        self.spec.silence.goodbye_message.clone(),
+                        ReplyKind::Goodbye,
+                    )
+                    .await;
                 }
                 Some(SilenceStep::Reprompt) => {
                     self.event("reprompt", json!({}));

@@ -114,9 +114,10 @@ impl CallClock {
             .unwrap_or(self.deadline)
     }
 
-    /// When the next step (or the hard stop) falls due.
-    pub(crate) fn wake(&self, policy: &DurationPolicy) -> Instant {
-        let warning = (!self.warned).then(|| self.warn_at(policy));
+    /// When the next step (or the hard stop) falls due. The warning counts only while the
+    /// agent is quiet: it waits for the agent anyway, and a past instant would spin the loop.
+    pub(crate) fn wake(&self, policy: &DurationPolicy, agent_quiet: bool) -> Instant {
+        let warning = (!self.warned && agent_quiet).then(|| self.warn_at(policy));
         [
             warning,
             Some(self.deadline).filter(|_| self.hard_stop.is_none()),
@@ -236,27 +237,27 @@ mod tests {
         };
         let t0 = Instant::now();
         let mut clock = CallClock::new(t0, &policy);
-        assert_eq!(clock.wake(&policy), t0 + 50 * S);
+        assert_eq!(clock.wake(&policy, true), t0 + 50 * S);
+        assert_eq!(clock.wake(&policy, false), t0 + 60 * S);
         // The warning waits for the agent to be quiet.
         assert_eq!(clock.due(t0 + 50 * S, &policy, false), None);
-        assert_eq!(
-            clock.due(t0 + 51 * S, &policy, true),
-            Some(ClockStep::Warn)
-        );
-        assert_eq!(clock.wake(&policy), t0 + 60 * S);
+        assert_eq!(clock.due(t0 + 51 * S, &policy, true), Some(ClockStep::Warn));
+        assert_eq!(clock.wake(&policy, true), t0 + 60 * S);
         assert_eq!(
             clock.due(t0 + 60 * S, &policy, true),
             Some(ClockStep::TimeUp)
         );
-        assert_eq!(clock.wake(&policy), t0 + 60 * S + HARD_STOP_GRACE);
+        assert_eq!(clock.wake(&policy, true), t0 + 60 * S + HARD_STOP_GRACE);
         assert_eq!(clock.hard_stop_due(t0 + 61 * S), None);
         assert_eq!(
-            clock.hard_stop_due(t0 + 60 * S + HARD_STOP_GRACE).as_deref(),
+            clock
+                .hard_stop_due(t0 + 60 * S + HARD_STOP_GRACE)
+                .as_deref(),
             Some("time limit reached")
         );
         assert_eq!(clock.extend(&policy), Some(1));
         assert_eq!(clock.hard_stop_due(t0 + 100 * S), None);
-        assert_eq!(clock.wake(&policy), t0 + 170 * S);
+        assert_eq!(clock.wake(&policy, true), t0 + 170 * S);
         assert_eq!(clock.extend(&policy), None);
         // An earlier hard stop wins; a later one does not move it.
         clock.stop_at(t0 + 5 * S, "provider failed");
