@@ -115,3 +115,48 @@ impl std::fmt::Debug for ConversationProviders {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speech_to_speech_meters_caller_audio_and_tokens() {
+        let mut prices = PriceList::default();
+        let unit = UnitPrices {
+            stt_per_minute: 6_000,
+            llm_input_per_million_tokens: 32_000_000,
+            llm_output_per_million_tokens: 64_000_000,
+            ..UnitPrices::default()
+        };
+        prices.insert("openai-realtime", unit);
+        let usage = Usage {
+            audio_ms: 90_000,
+            input_tokens: 120,
+            output_tokens: 40,
+            characters: 99,
+        };
+        let costs = prices.costs("openai-realtime", "s2s", &usage);
+        let summary: Vec<(CostUnit, u64, u64)> = costs
+            .iter()
+            .map(|c| (c.unit, c.units, c.unit_price_micros))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (CostUnit::AudioMs, 90_000, 6_000),
+                (CostUnit::InputTokens, 120, 32_000_000),
+                (CostUnit::OutputTokens, 40, 64_000_000),
+            ]
+        );
+        assert!(costs.iter().all(|c| c.role == "s2s"));
+        // The pipeline roles are unchanged: each meters its own unit only.
+        let llm = prices.costs("openai-realtime", "llm", &usage);
+        assert_eq!(llm.len(), 2);
+        assert_eq!(prices.costs("x", "stt", &usage)[0].unit, CostUnit::AudioMs);
+        assert_eq!(
+            prices.costs("x", "tts", &usage)[0].unit,
+            CostUnit::Characters
+        );
+    }
+}

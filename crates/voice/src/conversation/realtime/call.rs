@@ -296,10 +296,6 @@ impl S2sCall {
                 self.paused = false;
                 self.resume_at = None;
                 self.event("barge_in", json!({"turn": turn.0, "heard_ms": played_ms}));
-                if !self.failed {
-                    // The caller has more to say after all.
-                    self.ending = None;
-                }
                 self.on_barge_in(turn, played_ms).await;
             }
             BrainEvent::MarkPlayed { .. } => {}
@@ -431,6 +427,11 @@ impl S2sCall {
             } => {
                 self.caller_speaking = true;
                 self.silence.caller_spoke();
+                let audible = self.replies.iter().any(|r| r.audio_started.is_some());
+                if audible && !self.failed {
+                    // Talking over the last words: the caller has more to say after all.
+                    self.ending = None;
+                }
                 let seq = self.take_seq();
                 self.callers.insert(
                     item_id,
