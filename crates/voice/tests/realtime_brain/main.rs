@@ -11,5 +11,6 @@ mod harness;
 
 mod barge_in;
 mod failures;
+mod policies;
 mod tools;
 mod turns;
