@@ -242,7 +242,7 @@ impl S2sCall {
         self.replies.is_empty() && self.pending.is_empty() && !self.awaiting
     }
 
-    fn reply_of(&mut self, turn: TurnId) -> Option<usize> {
+    fn reply_of(&self, turn: TurnId) -> Option<usize> {
         self.replies.iter().position(|r| r.turn() == Some(turn))
     }
 
