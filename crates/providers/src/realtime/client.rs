@@ -32,6 +32,11 @@ impl OpenAiRealtime {
         &self.config
     }
 
+    /// The provider's name in errors, logs and cost records: `openai-realtime`.
+    pub fn name(&self) -> &'static str {
+        PROVIDER
+    }
+
     /// Opens a session configured by `session`. Fails within `timeouts.connect` when the
     /// server cannot be reached or refuses the upgrade, and within `timeouts.first_byte` when
     /// it does not acknowledge the session (an `error` event there is returned as is).

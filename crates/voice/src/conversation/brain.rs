@@ -21,6 +21,7 @@ use super::remote::{Command, RemoteControl, RemoteError};
 use super::reply::{self, Action, ReplyDeps, ReplyEvent, Script};
 use super::spec::ConversationSpec;
 use super::state::{CallerTurn, ReplyKind, Speaking};
+use super::timers::{self, CallClock, ClockStep, Silence, SilenceStep};
 use super::tools::ToolRunner;
 use crate::agent::backchannel::{Classification, Interruption};
 use crate::brain::{BargeInMode, Brain, BrainEvent, BrainIo, TurnId};
@@ -28,8 +29,6 @@ use crate::records::{
     CallRecord, RecordSink, Speaker, TimelineEvent, TranscriptEntry, TurnLatency,
 };
 
-/// After the time limit, how long the agent may take to finish before the line is cut.
-const HARD_STOP_GRACE: Duration = Duration::from_secs(20);
 /// How long the speech-to-text gets to report its usage at the end.
 const STT_CLOSE_WAIT: Duration = Duration::from_millis(300);
 /// How long an interruption waits for the session to report what was heard.
@@ -133,16 +132,10 @@ struct Conversation {
     patience_until: Option<Instant>,
     dtmf: String,
     dtmf_until: Option<Instant>,
-    /// Nobody has spoken since then.
-    silent_since: Option<Instant>,
-    reprompted: bool,
-    deadline: Instant,
-    warned: bool,
-    extensions: u32,
+    silence: Silence,
+    clock: CallClock,
     /// The agent's last words are playing; hang up when this turn has played.
     ending: Option<(TurnId, String)>,
-    /// Hang up at this time whatever is playing.
-    hard_stop: Option<(Instant, String)>,
     /// Remote control: the command queue, the command waiting on the turn now playing,
     /// and the `ask` waiting for the caller's next turn.
     commands: Option<mpsc::Receiver<Command>>,
@@ -165,7 +158,7 @@ impl Conversation {
         let started = Instant::now();
         let stt_provider = providers.names.stt.clone();
         Conversation {
-            deadline: started + spec.duration.max,
+            clock: CallClock::new(started, &spec.duration),
             io,
             spec,
             providers,
@@ -189,12 +182,8 @@ impl Conversation {
             patience_until: None,
             dtmf: String::new(),
             dtmf_until: None,
-            silent_since: None,
-            reprompted: false,
-            warned: false,
-            extensions: 0,
+            silence: Silence::default(),
             ending: None,
-            hard_stop: None,
             commands: remote,
             playing_for: None,
             asked: None,
@@ -209,7 +198,7 @@ impl Conversation {
         } else if let Some(greeting) = self.spec.first_message.clone() {
             self.say(greeting, ReplyKind::Line).await;
         } else {
-            self.silent_since = Some(Instant::now());
+            self.silence.start(Instant::now());
         }
         loop {
             let wake = self.next_timer();
@@ -268,8 +257,7 @@ impl Conversation {
                 self.caller.speaking_since = Some(now);
                 self.patience_until = None;
                 self.resume_at = None;
-                self.silent_since = None;
-                self.reprompted = false;
+                self.silence.caller_spoke();
             }
             BrainEvent::CallerSpeechEnded(_) => {
                 self.caller.speaking_since = None;
@@ -282,7 +270,7 @@ impl Conversation {
             }
             BrainEvent::Dtmf(digit) => {
                 self.dtmf.push(digit);
-                self.silent_since = None;
+                self.silence.stop();
                 self.dtmf_until = Some(if digit == '#' {
                     now
                 } else {
@@ -342,7 +330,7 @@ impl Conversation {
         };
         self.record_turn(speaking, played_ms, interrupted);
         if !interrupted && self.caller.speaking_since.is_none() {
-            self.silent_since.get_or_insert_with(Instant::now);
+            self.silence.start(Instant::now());
         }
     }
 
@@ -602,7 +590,7 @@ impl Conversation {
         let Ok(turn) = self.io.begin_turn().await else {
             return;
         };
-        self.silent_since = None;
+        self.silence.agent_speaks();
         let id = turn.id();
         let (latency, trigger) = match latency {
             Some((mut latency, trigger)) => {
@@ -737,23 +725,15 @@ impl Conversation {
             }
             Action::Extend { answer } => {
                 let policy = &self.spec.duration;
-                let text = if self.extensions < policy.max_extensions {
-                    self.extensions += 1;
-                    self.deadline += policy.extension_step;
-                    self.warned = false;
-                    self.hard_stop = None;
+                let granted = self.clock.extend(policy);
+                if let Some(extensions) = granted {
                     self.event(
                         "duration_extended",
                         json!({"by_s": policy.extension_step.as_secs(),
-                               "extensions": self.extensions}),
+                               "extensions": extensions}),
                     );
-                    format!(
-                        "The call was extended by {} minutes.",
-                        policy.extension_step.as_secs() / 60
-                    )
-                } else {
-                    "The call cannot be extended any further.".to_owned()
-                };
+                }
+                let text = timers::extension_answer(&self.spec.duration, granted.is_some());
                 let _ = answer.send(text);
             }
         }
@@ -819,40 +799,25 @@ impl Conversation {
     // ----- timers -----
 
     fn next_timer(&self) -> Instant {
-        let silence = self.silent_since.map(|since| {
-            if self.reprompted {
-                since + self.spec.silence.hangup_after
-            } else {
-                since + self.spec.silence.reprompt_after
-            }
-        });
-        let warning = (!self.warned).then(|| {
-            self.deadline
-                .checked_sub(self.spec.duration.warning_before)
-                .unwrap_or(self.deadline)
-        });
         [
             self.patience_until,
             self.resume_at,
             self.cutting.as_ref().map(|(_, until)| *until),
             self.dtmf_until,
-            silence,
-            warning,
-            Some(self.deadline).filter(|_| self.hard_stop.is_none()),
-            self.hard_stop.as_ref().map(|(at, _)| *at),
+            self.silence.wake(&self.spec.silence),
         ]
         .into_iter()
         .flatten()
-        .min()
-        .expect("the deadline is always set")
+        .fold(
+            self.clock
+                .wake(&self.spec.duration, self.speaking.is_none()),
+            Instant::min,
+        )
     }
 
     async fn on_timer(&mut self) {
         let now = Instant::now();
-        if let Some((at, reason)) = &self.hard_stop
-            && now >= *at
-        {
-            let reason = reason.clone();
+        if let Some(reason) = self.clock.hard_stop_due(now) {
             let _ = self.io.hang_up(reason).await;
             return;
         }
@@ -886,39 +851,36 @@ impl Conversation {
             let text = format!("(The caller pressed these keys on the keypad: {digits})");
             self.answer(text, now, now).await;
         }
-        if now >= self.deadline && self.hard_stop.is_none() {
-            self.hard_stop = Some((now + HARD_STOP_GRACE, "time limit reached".into()));
-            self.event("duration_limit", json!({}));
-            let end = self.spec.duration.end_message.clone();
-            self.interrupt_and_say(end, "time limit reached").await;
-            return;
-        }
-        let warn_at = self
-            .deadline
-            .checked_sub(self.spec.duration.warning_before)
-            .unwrap_or(self.deadline);
-        if !self.warned && now >= warn_at && self.speaking.is_none() {
-            self.warned = true;
-            self.event("duration_warning", json!({}));
-            self.say(self.spec.duration.warning_message.clone(), ReplyKind::Line)
-                .await;
-        }
-        if let Some(since) = self.silent_since
-            && self.speaking.is_none()
-            && self.ending.is_none()
+        match self
+            .clock
+            .due(now, &self.spec.duration, self.speaking.is_none())
         {
-            let silence = &self.spec.silence;
-            if self.reprompted && now >= since + silence.hangup_after {
-                self.event("silence_hangup", json!({}));
-                let goodbye = silence.goodbye_message.clone();
-                self.goodbye(goodbye, "no response from the caller").await;
-            } else if !self.reprompted && now >= since + silence.reprompt_after {
-                self.reprompted = true;
-                self.event("reprompt", json!({}));
-                self.say(silence.reprompt_message.clone(), ReplyKind::Line)
+            Some(ClockStep::TimeUp) => {
+                self.event("duration_limit", json!({}));
+                let end = self.spec.duration.end_message.clone();
+                self.interrupt_and_say(end, "time limit reached").await;
+                return;
+            }
+            Some(ClockStep::Warn) => {
+                self.event("duration_warning", json!({}));
+                self.say(self.spec.duration.warning_message.clone(), ReplyKind::Line)
                     .await;
-                // Hang-up counts from the original silence, not from the reprompt.
-                self.silent_since = Some(since);
+            }
+            None => {}
+        }
+        if self.speaking.is_none() && self.ending.is_none() {
+            match self.silence.due(now, &self.spec.silence) {
+                Some(SilenceStep::HangUp) => {
+                    self.event("silence_hangup", json!({}));
+                    let goodbye = self.spec.silence.goodbye_message.clone();
+                    self.goodbye(goodbye, "no response from the caller").await;
+                }
+                Some(SilenceStep::Reprompt) => {
+                    self.event("reprompt", json!({}));
+                    self.say(self.spec.silence.reprompt_message.clone(), ReplyKind::Line)
+                        .await;
+                }
+                None => {}
             }
         }
     }

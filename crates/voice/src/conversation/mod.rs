@@ -1,5 +1,7 @@
 //! The conversation engine: a [`Brain`](crate::Brain) that listens with streaming STT,
-//! thinks with an LLM and answers with streaming TTS ([`ConversationBrain`]).
+//! thinks with an LLM and answers with streaming TTS ([`ConversationBrain`]), and its
+//! speech-to-speech sibling over the OpenAI Realtime API ([`RealtimeBrain`]), which shares
+//! its spec, policies, tools and records.
 //!
 //! Shape (DESIGN §5): the session's reader hands the caller's audio to the STT stream;
 //! transcripts and the session's VAD decide when the caller's turn is over; each answer is a
@@ -12,13 +14,16 @@
 mod brain;
 mod providers;
 mod remote;
+mod realtime;
 mod reply;
 mod spec;
 mod state;
+mod timers;
 mod tools;
 
 pub use brain::ConversationBrain;
 pub use providers::{ConversationProviders, PriceList, ProviderNames, UnitPrices};
 pub use remote::{RemoteControl, RemoteError};
+pub use realtime::{DEFAULT_INPUT_TRANSCRIPTION, RealtimeBrain};
 pub use spec::{BuiltinTool, ConversationSpec, DurationPolicy, SilencePolicy, TurnPolicy};
 pub use tools::ToolRunner;

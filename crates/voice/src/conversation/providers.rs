@@ -11,6 +11,8 @@ use switchboard_providers::tts::{StreamingTts, VoiceConfig};
 use crate::records::{CostRecord, CostUnit};
 
 /// Unit prices of one provider, in micro-units of the operator's currency; zero = unpriced.
+/// A speech-to-speech provider (role `s2s`) uses `stt_per_minute` for the caller audio it
+/// hears and the `llm_*` prices for its tokens.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct UnitPrices {
     pub stt_per_minute: u64,
@@ -47,38 +49,41 @@ impl PriceList {
             per_units,
         };
         let mut records = Vec::new();
-        match role {
-            "stt" if usage.audio_ms > 0 => records.push(record(
+        // Speech to speech (`s2s`) is metered like both ends of the pipeline it replaces:
+        // caller audio by the minute, the model's tokens by the million.
+        if matches!(role, "stt" | "s2s") && usage.audio_ms > 0 {
+            records.push(record(
                 CostUnit::AudioMs,
                 usage.audio_ms,
                 prices.stt_per_minute,
                 60_000,
-            )),
-            "tts" if usage.characters > 0 => records.push(record(
+            ));
+        }
+        if role == "tts" && usage.characters > 0 {
+            records.push(record(
                 CostUnit::Characters,
                 usage.characters,
                 prices.tts_per_million_chars,
                 1_000_000,
-            )),
-            "llm" => {
-                if usage.input_tokens > 0 {
-                    records.push(record(
-                        CostUnit::InputTokens,
-                        usage.input_tokens,
-                        prices.llm_input_per_million_tokens,
-                        1_000_000,
-                    ));
-                }
-                if usage.output_tokens > 0 {
-                    records.push(record(
-                        CostUnit::OutputTokens,
-                        usage.output_tokens,
-                        prices.llm_output_per_million_tokens,
-                        1_000_000,
-                    ));
-                }
+            ));
+        }
+        if matches!(role, "llm" | "s2s") {
+            if usage.input_tokens > 0 {
+                records.push(record(
+                    CostUnit::InputTokens,
+                    usage.input_tokens,
+                    prices.llm_input_per_million_tokens,
+                    1_000_000,
+                ));
             }
-            _ => {}
+            if usage.output_tokens > 0 {
+                records.push(record(
+                    CostUnit::OutputTokens,
+                    usage.output_tokens,
+                    prices.llm_output_per_million_tokens,
+                    1_000_000,
+                ));
+            }
         }
         records
     }
@@ -119,5 +124,50 @@ impl std::fmt::Debug for ConversationProviders {
             .field("tts", &self.tts.name())
             .field("voice", &self.voice.voice_id)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speech_to_speech_meters_caller_audio_and_tokens() {
+        let mut prices = PriceList::default();
+        let unit = UnitPrices {
+            stt_per_minute: 6_000,
+            llm_input_per_million_tokens: 32_000_000,
+            llm_output_per_million_tokens: 64_000_000,
+            ..UnitPrices::default()
+        };
+        prices.insert("openai-realtime", unit);
+        let usage = Usage {
+            audio_ms: 90_000,
+            input_tokens: 120,
+            output_tokens: 40,
+            characters: 99,
+        };
+        let costs = prices.costs("openai-realtime", "s2s", &usage);
+        let summary: Vec<(CostUnit, u64, u64)> = costs
+            .iter()
+            .map(|c| (c.unit, c.units, c.unit_price_micros))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (CostUnit::AudioMs, 90_000, 6_000),
+                (CostUnit::InputTokens, 120, 32_000_000),
+                (CostUnit::OutputTokens, 40, 64_000_000),
+            ]
+        );
+        assert!(costs.iter().all(|c| c.role == "s2s"));
+        // The pipeline roles are unchanged: each meters its own unit only.
+        let llm = prices.costs("openai-realtime", "llm", &usage);
+        assert_eq!(llm.len(), 2);
+        assert_eq!(prices.costs("x", "stt", &usage)[0].unit, CostUnit::AudioMs);
+        assert_eq!(
+            prices.costs("x", "tts", &usage)[0].unit,
+            CostUnit::Characters
+        );
     }
 }

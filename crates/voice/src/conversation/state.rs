@@ -132,25 +132,9 @@ impl Speaking {
         self.segments.iter().map(|(_, ms)| ms).sum()
     }
 
-    /// The words the caller heard of `played_ms` of audio: whole segments, then the share of
-    /// the next one's words that its played share covers.
+    /// The words the caller heard of `played_ms` of audio (see [`heard_words`]).
     pub(crate) fn heard_text(&self, played_ms: u64) -> String {
-        let mut left = played_ms;
-        let mut heard: Vec<String> = Vec::new();
-        for (text, ms) in &self.segments {
-            if left >= *ms {
-                heard.push(text.clone());
-                left -= ms;
-                continue;
-            }
-            let words: Vec<&str> = text.split_whitespace().collect();
-            let share = (words.len() as u64 * left / (*ms).max(1)) as usize;
-            if share > 0 {
-                heard.push(words[..share].join(" "));
-            }
-            break;
-        }
-        heard.join(" ")
+        heard_words(&self.segments, played_ms)
     }
 
     /// Ms since `trigger`, saturating into a `u32`.
@@ -158,6 +142,28 @@ impl Speaking {
         self.trigger
             .map(|t| u32::try_from(at.saturating_duration_since(t).as_millis()).unwrap_or(u32::MAX))
     }
+}
+
+/// The words a caller heard of `played_ms` of audio made of `segments` (text, audio ms) in
+/// order: whole segments, then the share of the next one's words that its played share
+/// covers.
+pub(crate) fn heard_words(segments: &[(String, u64)], played_ms: u64) -> String {
+    let mut left = played_ms;
+    let mut heard: Vec<String> = Vec::new();
+    for (text, ms) in segments {
+        if left >= *ms {
+            heard.push(text.clone());
+            left -= ms;
+            continue;
+        }
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let share = (words.len() as u64 * left / (*ms).max(1)) as usize;
+        if share > 0 {
+            heard.push(words[..share].join(" "));
+        }
+        break;
+    }
+    heard.join(" ")
 }
 
 #[cfg(test)]
