@@ -14,9 +14,9 @@ use switchboard_voice::{BrainSpec, EndReason, SessionReport};
 use tokio::task::JoinHandle;
 
 use super::conversation::{custom_tool_names, providers_for, spec_for};
-use super::tools::TenantTools;
 use super::recorder::{RecorderSummary, spawn_recorder};
 use super::summary;
+use super::tools::TenantTools;
 use crate::http::AppState;
 
 /// Why an agent call could not start.

@@ -6,11 +6,13 @@ mod five_turns;
 mod interruptions;
 mod limits;
 mod support;
+mod tools;
 
 use failures::*;
 use five_turns::*;
 use interruptions::*;
 use limits::*;
+use tools::*;
 
 switchboard_testkit::on_each_database!(
     a_caller_holds_five_turns_with_a_persona_and_everything_is_recorded,
@@ -20,4 +22,5 @@ switchboard_testkit::on_each_database!(
     the_time_limit_is_announced_then_the_call_ends,
     a_failing_llm_falls_back_mid_call_and_the_call_goes_on,
     the_transcript_survives_the_server_dying_mid_call,
+    a_slow_tool_gets_a_filler_then_the_answer,
 );
