@@ -4,6 +4,7 @@
 
 mod conversation;
 mod recorder;
+mod remote;
 mod runtime;
 mod summary;
 pub mod timeline;
@@ -11,5 +12,6 @@ mod tools;
 
 pub use conversation::{custom_tool_names, providers_for, spec_for};
 pub use recorder::{RecorderSummary, spawn_recorder};
+pub use remote::{Control, RemoteCalls};
 pub use runtime::{CallRuntime, StartError, render, start_agent_call};
 pub use tools::TenantTools;

@@ -15,6 +15,7 @@ use tokio::task::JoinHandle;
 
 use super::conversation::{custom_tool_names, providers_for, spec_for};
 use super::recorder::{RecorderSummary, spawn_recorder};
+use super::remote::Control;
 use super::summary;
 use super::tools::TenantTools;
 use crate::http::AppState;
@@ -51,6 +52,7 @@ pub async fn start_agent_call(
     state: &AppState,
     tenant_id: &str,
     call_id: &str,
+    control: Control,
 ) -> Result<(BrainSpec, CallRuntime), StartError> {
     let call = state.store.get_call(tenant_id, call_id).await?;
     let agent_id = call.agent_id.clone().ok_or(StartError::NoAgent)?;
@@ -87,7 +89,14 @@ pub async fn start_agent_call(
         Some(tools)
     };
     let (records, rx) = RecordSink::channel();
-    let mut brain = ConversationBrain::new(spec, providers, records);
+    let mut brain = match control {
+        Control::Agent => ConversationBrain::new(spec, providers, records),
+        Control::Remote => {
+            let (brain, handle) = ConversationBrain::remote(spec, providers, records);
+            state.remote_calls.insert(tenant_id, call_id, handle);
+            brain
+        }
+    };
     if let Some(tools) = tools {
         brain = brain.with_tools(Arc::new(tools));
     }
@@ -127,7 +136,9 @@ impl CallRuntime {
     /// The stream is over: waits for the last records, summarises the call, then finishes
     /// it — its total cost is fixed there, once, including the summary's — and counts the
     /// agent's usage.
-    pub async fn finish(mut self, store: &Store, report: &SessionReport) {
+    pub async fn finish(mut self, state: &AppState, report: &SessionReport) {
+        state.remote_calls.remove(&self.call_id);
+        let store = &state.store;
         // The session has ended, so the brain and its record sink are gone: the recorder
         // drains what is queued and returns.
         let written = (&mut self.recorder).await.unwrap_or_default();

@@ -4,6 +4,7 @@ use switchboard_store::{SecretsKey, Store};
 use switchboard_voice::tools::HttpToolRunner;
 
 use crate::auth::rate_limit::AuthLimiter;
+use crate::calls::RemoteCalls;
 use crate::config::Config;
 use crate::http::Metrics;
 use crate::media::LiveSessions;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub secrets_key: Arc<SecretsKey>,
     /// Calls tenants' HTTP tools, within the operator's network policy; one connection pool.
     pub tool_runner: HttpToolRunner,
+    /// Remote-controlled calls live on this server.
+    pub remote_calls: Arc<RemoteCalls>,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
             media: Arc::new(media),
             secrets_key: Arc::new(secrets_key),
             tool_runner,
+            remote_calls: Arc::default(),
         }
     }
 }

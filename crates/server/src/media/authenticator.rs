@@ -7,7 +7,7 @@ use switchboard_voice::{BrainSpec, CallContext, StreamAuthenticator, VoiceError}
 
 use super::tokens::STREAM_TOKEN_PARAMETER;
 use crate::auth::token;
-use crate::calls::{CallRuntime, start_agent_call};
+use crate::calls::{CallRuntime, Control, start_agent_call};
 use crate::http::AppState;
 
 /// Lets a stream in when its `start` carries an unused, unexpired stream token, and builds
@@ -48,9 +48,14 @@ impl StreamAuthenticator for TokenAuthenticator {
                     })?;
             let brain = match grant.brain.as_str() {
                 "echo" => BrainSpec::Echo,
-                "agent" => {
+                kind @ ("agent" | "remote") => {
+                    let control = if kind == "remote" {
+                        Control::Remote
+                    } else {
+                        Control::Agent
+                    };
                     let (brain, started) =
-                        start_agent_call(&state, &grant.tenant_id, &grant.call_id)
+                        start_agent_call(&state, &grant.tenant_id, &grant.call_id, control)
                             .await
                             .map_err(|error| {
                                 tracing::warn!(call_id = %grant.call_id, %error, "the agent call could not start");

@@ -117,7 +117,7 @@ async fn run(state: AppState, socket: WebSocket, carrier: Carrier) {
     record(&state, carrier, &report);
     let started = runtime.lock().expect("runtime slot").take();
     if let Some(call) = started {
-        call.finish(&state.store, &report).await;
+        call.finish(&state, &report).await;
     }
 }
 

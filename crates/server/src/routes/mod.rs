@@ -9,6 +9,7 @@ mod calls;
 pub mod health;
 mod me;
 mod members;
+mod remote_calls;
 mod tenant;
 mod tools;
 mod views;
@@ -29,6 +30,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(agents::router())
         .merge(calls::router())
         .merge(web_calls::router())
+        .merge(remote_calls::router())
         .merge(tools::router())
         .merge(admin::router())
         .merge(crate::media::diagnostics_router())

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::calls::{StartError, providers_for, render};
+use crate::calls::{Control, StartError, providers_for, render};
 use crate::http::error::{ApiResult, ErrorBody};
 use crate::http::extract::ApiJson;
 use crate::http::principal::Principal;
@@ -37,6 +37,18 @@ pub struct StartWebCall {
     #[serde(default)]
     #[schema(value_type = Object)]
     metadata: serde_json::Map<String, serde_json::Value>,
+    /// Who speaks for the agent: `agent` (its LLM, the default) or `remote` (you, through
+    /// `POST /v1/calls/{id}/say`, `/ask` and `/hangup`; the agent's voice and ears are used).
+    #[serde(default)]
+    control: ControlChoice,
+}
+
+#[derive(Deserialize, ToSchema, Default, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum ControlChoice {
+    #[default]
+    Agent,
+    Remote,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -100,7 +112,12 @@ async fn start_web_call(
     let grant = StreamGrant {
         tenant_id: tenant_id.to_owned(),
         call_id: call.id.clone(),
-        brain: "agent".into(),
+        brain: match body.control {
+            ControlChoice::Agent => Control::Agent,
+            ControlChoice::Remote => Control::Remote,
+        }
+        .brain()
+        .into(),
     };
     let ttl = std::time::Duration::from_secs(state.config.media.stream_token_ttl_seconds);
     let stream_token = tokens::issue(&state.store, &grant, ttl).await?;

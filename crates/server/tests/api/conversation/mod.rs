@@ -5,6 +5,7 @@ mod failures;
 mod five_turns;
 mod interruptions;
 mod limits;
+mod remote;
 mod support;
 mod tools;
 
@@ -12,6 +13,7 @@ use failures::*;
 use five_turns::*;
 use interruptions::*;
 use limits::*;
+use remote::*;
 use tools::*;
 
 switchboard_testkit::on_each_database!(
@@ -23,4 +25,5 @@ switchboard_testkit::on_each_database!(
     a_failing_llm_falls_back_mid_call_and_the_call_goes_on,
     the_transcript_survives_the_server_dying_mid_call,
     a_slow_tool_gets_a_filler_then_the_answer,
+    a_remote_controlled_call_says_asks_and_hangs_up,
 );
