@@ -8,9 +8,9 @@ use switchboard_core::CallOutcome;
 use switchboard_core::agent::AgentConfig;
 use switchboard_providers::llm::ChatModel;
 use switchboard_store::{Store, StoreError, now_ms};
-use switchboard_voice::conversation::{ConversationBrain, PriceList};
+use switchboard_voice::conversation::{ConversationBrain, PriceList, RealtimeBrain, ToolRunner};
 use switchboard_voice::records::{CallRecord, RecordSink};
-use switchboard_voice::{BrainSpec, EndReason, SessionReport};
+use switchboard_voice::{Brain, BrainSpec, EndReason, SessionReport};
 use tokio::task::JoinHandle;
 
 use super::conversation::{custom_tool_names, providers_for, spec_for};
@@ -89,17 +89,33 @@ pub async fn start_agent_call(
         Some(tools)
     };
     let (records, rx) = RecordSink::channel();
-    let mut brain = match control {
-        Control::Agent => ConversationBrain::new(spec, providers, records),
-        Control::Remote => {
+    let tools = tools.map(|tools| Arc::new(tools) as Arc<dyn ToolRunner>);
+    let brain: Box<dyn Brain> = match (&config.speech_to_speech, control) {
+        (Some(s2s), _) => {
+            let client = state.providers.realtime(
+                &s2s.provider,
+                s2s.model.as_deref(),
+                Some(&config.voice.voice_id),
+            )?;
+            let brain = RealtimeBrain::new(spec, client, prices.clone(), records);
+            match tools {
+                Some(tools) => Box::new(brain.with_tools(tools)),
+                None => Box::new(brain),
+            }
+        }
+        (None, Control::Agent) => {
+            let brain = ConversationBrain::new(spec, providers, records);
+            match tools {
+                Some(tools) => Box::new(brain.with_tools(tools)),
+                None => Box::new(brain),
+            }
+        }
+        (None, Control::Remote) => {
             let (brain, handle) = ConversationBrain::remote(spec, providers, records);
             state.remote_calls.insert(tenant_id, call_id, handle);
-            brain
+            Box::new(brain)
         }
     };
-    if let Some(tools) = tools {
-        brain = brain.with_tools(Arc::new(tools));
-    }
     state
         .store
         .mark_call_started(tenant_id, call_id, now_ms())
@@ -119,7 +135,7 @@ pub async fn start_agent_call(
         llm_name,
         prices,
     };
-    Ok((BrainSpec::Custom(Box::new(brain)), runtime))
+    Ok((BrainSpec::Custom(brain), runtime))
 }
 
 /// The agent config a call runs with: its variables filled in.

@@ -10,6 +10,7 @@ use std::time::Duration;
 use switchboard_providers::Timeouts;
 use switchboard_providers::llm::openai::Flavor;
 use switchboard_providers::llm::{ChatModel, FallbackChain, OpenAiChat, OpenAiConfig};
+use switchboard_providers::realtime::{OpenAiRealtime, RealtimeConfig};
 use switchboard_providers::stt::batch::{
     OpenAiTranscriber, OpenAiTranscriptionConfig, SegmenterConfig,
 };
@@ -27,6 +28,11 @@ use switchboard_voice::conversation::{PriceList, UnitPrices};
 
 use crate::config::providers::{ProviderTimeouts, Role, check_serves};
 use crate::config::{Config, ProviderConfig, ProviderKind, VoiceDefaults};
+
+/// The Realtime model used when an agent names none.
+const DEFAULT_REALTIME_MODEL: &str = "gpt-realtime";
+/// The name Realtime clients report (and cost records carry).
+const REALTIME_NAME: &str = "openai-realtime";
 
 /// What a conversation could not be given.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -107,6 +113,10 @@ impl ProviderRegistry {
                 llm_output_per_million_tokens: p.llm_output_per_million_tokens,
             };
             list.insert(name.clone(), prices);
+            // A Realtime client reports its own name, not our label.
+            if provider.kind.serves(Role::SpeechToSpeech) {
+                list.insert(REALTIME_NAME, prices);
+            }
             // TTS clients report their vendor, not our label.
             if provider.kind.serves(Role::Tts) {
                 list.insert(tts_vendor(provider.kind), prices);
@@ -126,6 +136,29 @@ impl ProviderRegistry {
             Some(pick) if !is_default(pick.provider()) => pick.provider().to_owned(),
             _ => defaults.first().cloned().unwrap_or_default(),
         }
+    }
+
+    /// A speech-to-speech client (OpenAI Realtime) for `provider`, speaking with `voice`.
+    /// Its prices are entered in [`Self::prices`] under the client's own name.
+    pub fn realtime(
+        &self,
+        provider: &str,
+        model: Option<&str>,
+        voice: Option<&str>,
+    ) -> Result<OpenAiRealtime, RegistryError> {
+        let config = self.get(provider, Role::SpeechToSpeech)?;
+        let model = model.unwrap_or(DEFAULT_REALTIME_MODEL);
+        let base = format!(
+            "{}/realtime",
+            ws_scheme(&base_url(config).unwrap_or_default())
+        );
+        let mut realtime = RealtimeConfig::new(ApiKey::new(key(config).unwrap_or_default()), model)
+            .with_base_url(base)
+            .with_timeouts(timeouts(config.timeouts));
+        if let Some(voice) = voice.filter(|v| !v.is_empty()).or(config.voice.as_deref()) {
+            realtime.session.voice = voice.to_owned();
+        }
+        Ok(OpenAiRealtime::new(realtime))
     }
 
     /// The LLM chain for `picks` (the defaults when empty).

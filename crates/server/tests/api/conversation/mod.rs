@@ -6,6 +6,7 @@ mod five_turns;
 mod interruptions;
 mod limits;
 mod remote;
+mod speech_to_speech;
 mod support;
 mod tools;
 
@@ -14,6 +15,7 @@ use five_turns::*;
 use interruptions::*;
 use limits::*;
 use remote::*;
+use speech_to_speech::*;
 use tools::*;
 
 switchboard_testkit::on_each_database!(
@@ -26,4 +28,5 @@ switchboard_testkit::on_each_database!(
     the_transcript_survives_the_server_dying_mid_call,
     a_slow_tool_gets_a_filler_then_the_answer,
     a_remote_controlled_call_says_asks_and_hangs_up,
+    a_speech_to_speech_agent_answers_and_is_recorded,
 );
