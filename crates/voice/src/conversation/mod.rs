@@ -13,8 +13,8 @@
 
 mod brain;
 mod providers;
-mod remote;
 mod realtime;
+mod remote;
 mod reply;
 mod spec;
 mod state;
@@ -23,7 +23,7 @@ mod tools;
 
 pub use brain::ConversationBrain;
 pub use providers::{ConversationProviders, PriceList, ProviderNames, UnitPrices};
-pub use remote::{RemoteControl, RemoteError};
 pub use realtime::{DEFAULT_INPUT_TRANSCRIPTION, RealtimeBrain};
+pub use remote::{RemoteControl, RemoteError};
 pub use spec::{BuiltinTool, ConversationSpec, DurationPolicy, SilencePolicy, TurnPolicy};
 pub use tools::ToolRunner;

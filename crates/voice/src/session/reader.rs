@@ -115,9 +115,7 @@ where
             MediaEvent::Audio(audio) if audio.track == Track::Inbound => {
                 *frames_in += 1;
                 if let Some(tap) = caller_audio
-                    && tap
-                        .try_send(Bytes::copy_from_slice(audio.payload))
-                        .is_err()
+                    && tap.try_send(Bytes::copy_from_slice(audio.payload)).is_err()
                 {
                     *caller_audio_dropped += 1;
                 }
