@@ -16,6 +16,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::DropGuard;
 
+use super::log;
 use super::providers::ConversationProviders;
 use super::remote::{Command, RemoteControl, RemoteError};
 use super::reply::{self, Action, ReplyDeps, ReplyEvent, Script};
@@ -25,9 +26,7 @@ use super::timers::{self, CallClock, ClockStep, Silence, SilenceStep};
 use super::tools::ToolRunner;
 use crate::agent::backchannel::{Classification, Interruption};
 use crate::brain::{BargeInMode, Brain, BrainEvent, BrainIo, TurnId};
-use crate::records::{
-    CallRecord, RecordSink, Speaker, TimelineEvent, TranscriptEntry, TurnLatency,
-};
+use crate::records::{CallRecord, RecordSink, Speaker, TranscriptEntry, TurnLatency};
 
 /// How long the speech-to-text gets to report its usage at the end.
 const STT_CLOSE_WAIT: Duration = Duration::from_millis(300);
@@ -903,15 +902,11 @@ impl Conversation {
     }
 
     fn offset(&self, at: Instant) -> u64 {
-        at.saturating_duration_since(self.started).as_millis() as u64
+        log::offset(self.started, at)
     }
 
     fn event(&self, kind: &'static str, data: serde_json::Value) {
-        self.records.record(CallRecord::Event(TimelineEvent {
-            at_ms: self.offset(Instant::now()),
-            kind,
-            data: data.to_string(),
-        }));
+        log::timeline(&self.records, self.started, kind, data);
     }
 
     fn cost(&self, role: &'static str, provider: &str, usage: &switchboard_providers::Usage) {

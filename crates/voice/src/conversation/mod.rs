@@ -12,6 +12,7 @@
 //! [`CallRecord`]: crate::records::CallRecord
 
 mod brain;
+mod log;
 mod providers;
 mod realtime;
 mod remote;

@@ -25,13 +25,12 @@ use super::speaker::{self, Feed, SPEAKER_CAPACITY};
 use super::tools::{self, Request, ToolDone};
 use super::{DEFAULT_INPUT_TRANSCRIPTION, RealtimeBrain};
 use crate::brain::{BrainEvent, BrainIo, TurnId};
+use crate::conversation::log::{offset, timeline};
 use crate::conversation::providers::PriceList;
 use crate::conversation::spec::ConversationSpec;
 use crate::conversation::timers::{self, CallClock, ClockStep, Silence, SilenceStep};
 use crate::conversation::tools::ToolRunner;
-use crate::records::{
-    CallRecord, RecordSink, Speaker, TimelineEvent, TranscriptEntry, TurnLatency,
-};
+use crate::records::{CallRecord, RecordSink, Speaker, TranscriptEntry, TurnLatency};
 
 /// How long the model gets to report the usage of a response cut off by the hang-up.
 const CLOSE_WAIT: Duration = Duration::from_millis(300);
@@ -813,7 +812,7 @@ impl S2sCall {
     }
 
     fn offset(&self, at: Instant) -> u64 {
-        at.saturating_duration_since(self.started).as_millis() as u64
+        offset(self.started, at)
     }
 
     fn event(&self, kind: &'static str, data: serde_json::Value) {
@@ -874,16 +873,6 @@ impl S2sCall {
         self.input.cancel();
         self.tasks.abort_all();
     }
-}
-
-fn timeline(records: &RecordSink, started: Instant, kind: &'static str, data: serde_json::Value) {
-    records.record(CallRecord::Event(TimelineEvent {
-        at_ms: Instant::now()
-            .saturating_duration_since(started)
-            .as_millis() as u64,
-        kind,
-        data: data.to_string(),
-    }));
 }
 
 async fn next_realtime(
