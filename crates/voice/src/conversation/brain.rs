@@ -32,6 +32,9 @@ use crate::records::{CallRecord, RecordSink, Speaker, TranscriptEntry, TurnLaten
 const STT_CLOSE_WAIT: Duration = Duration::from_millis(300);
 /// How long an interruption waits for the session to report what was heard.
 const CUT_WAIT: Duration = Duration::from_secs(1);
+/// Longest the agent stays paused after the caller's speech ended while the speech-to-text
+/// has not yet reported on it; past this it plays on.
+const MAX_PAUSE_AFTER_SPEECH: Duration = Duration::from_millis(2500);
 
 /// The LLM agent: listens with streaming STT, answers with the LLM through streaming TTS.
 pub struct ConversationBrain {
@@ -125,6 +128,8 @@ struct Conversation {
     answer_after_cut: bool,
     /// The agent is paused by caller speech over it, since then.
     paused: Option<Instant>,
+    /// A final transcript arrived since the pause: the speech-to-text has caught up.
+    final_since_pause: bool,
     /// Decide on the paused speech at this time (its transcript had time to arrive).
     resume_at: Option<Instant>,
     /// End the caller's turn at this time unless they speak again.
@@ -177,6 +182,7 @@ impl Conversation {
             cutting: None,
             answer_after_cut: false,
             paused: None,
+            final_since_pause: false,
             resume_at: None,
             patience_until: None,
             dtmf: String::new(),
@@ -253,14 +259,13 @@ impl Conversation {
         let now = Instant::now();
         match event {
             BrainEvent::CallerSpeechStarted => {
-                self.caller.speaking_since = Some(now);
+                self.caller.started(now);
                 self.patience_until = None;
                 self.resume_at = None;
                 self.silence.caller_spoke();
             }
             BrainEvent::CallerSpeechEnded(_) => {
-                self.caller.speaking_since = None;
-                self.caller.stopped_at = Some(now);
+                self.caller.stopped(now);
                 if self.paused.is_some() {
                     self.resume_at = Some(now + self.spec.turn.resume_after);
                 } else {
@@ -297,6 +302,7 @@ impl Conversation {
             }
             BrainEvent::AgentPaused { .. } => {
                 self.paused = Some(now);
+                self.final_since_pause = false;
                 self.resume_at = None;
                 self.judge_interruption().await;
             }
@@ -339,9 +345,9 @@ impl Conversation {
             return;
         };
         speaking.token.cancel();
-        if let Some(started) = speaking.audio_started {
+        if speaking.audio_started.is_some() {
             let _ = self.io.interrupt().await;
-            let played = (started.elapsed().as_millis() as u64).min(speaking.audio_ms());
+            let played = speaking.played_by_clock();
             self.record_turn(speaking, played, true);
         }
     }
@@ -386,7 +392,15 @@ impl Conversation {
             Some(Ok(SttEvent::Transcript(transcript))) => {
                 self.caller.absorb(&transcript);
                 if self.paused.is_some() {
+                    self.final_since_pause |= transcript.is_final;
                     self.judge_interruption().await;
+                    // The speech is over and its words did not interrupt: play on now.
+                    if self.paused.is_some()
+                        && transcript.is_final
+                        && self.caller.speaking_since.is_none()
+                    {
+                        self.resume().await;
+                    }
                 }
                 if self.paused.is_none() {
                     if transcript.speech_final
@@ -489,6 +503,9 @@ impl Conversation {
 
     /// The paused speech is over and did not interrupt: carry on.
     async fn resume(&mut self) {
+        if let (Some(paused), Some(speaking)) = (self.paused, self.speaking.as_mut()) {
+            speaking.paused_for += paused.elapsed();
+        }
         self.paused = None;
         self.resume_at = None;
         let heard = self.caller.heard();
@@ -608,6 +625,7 @@ impl Conversation {
             seq: self.take_seq(),
             segments: Vec::new(),
             audio_started: None,
+            paused_for: Duration::ZERO,
             generated: false,
             history_len: self.history.len(),
             latency,
@@ -822,9 +840,7 @@ impl Conversation {
         }
         if let Some((cut, _)) = self.cutting.take_if(|(_, until)| now >= *until) {
             // The session never said what was heard: estimate it by the clock.
-            let played = cut.audio_started.map_or(0, |at| {
-                (at.elapsed().as_millis() as u64).min(cut.audio_ms())
-            });
+            let played = cut.played_by_clock();
             self.record_turn(cut, played, true);
             self.after_cut().await;
         }
@@ -836,8 +852,15 @@ impl Conversation {
         }
         if self.resume_at.is_some_and(|at| now >= at) && self.caller.speaking_since.is_none() {
             self.judge_interruption().await;
-            if self.paused.is_some() {
+            let waited = self
+                .caller
+                .stopped_at
+                .is_some_and(|stopped| now >= stopped + MAX_PAUSE_AFTER_SPEECH);
+            if self.paused.is_some() && (self.final_since_pause || waited) {
                 self.resume().await;
+            } else if self.paused.is_some() {
+                // The transcript of that speech is late: give it a little longer.
+                self.resume_at = Some(now + Duration::from_millis(100));
             } else if self.caller.has_words() {
                 // It was an interruption after all: the caller's turn is over.
                 self.patience_until = Some(now);
@@ -919,10 +942,10 @@ impl Conversation {
     /// recorded, and the speech-to-text reports its usage.
     async fn wind_up(&mut self) {
         if let Some(speaking) = self.speaking.take()
-            && let Some(started) = speaking.audio_started
+            && speaking.audio_started.is_some()
         {
             let audio_ms = speaking.audio_ms();
-            let played = (started.elapsed().as_millis() as u64).min(audio_ms);
+            let played = speaking.played_by_clock();
             self.record_turn(speaking, played, played < audio_ms);
         }
         if let Some(mut listening) = self.stt.take() {

@@ -24,6 +24,8 @@ pub(crate) struct CallerTurn {
     pub(crate) speaking_since: Option<Instant>,
     /// Our VAD: when the caller last stopped speaking.
     pub(crate) stopped_at: Option<Instant>,
+    /// How long the last stretch of speech lasted, once it is over.
+    last_stretch_ms: u64,
 }
 
 impl CallerTurn {
@@ -66,9 +68,22 @@ impl CallerTurn {
         !self.text.is_empty() || !self.interim.trim().is_empty()
     }
 
-    /// How long the caller has been speaking in this stretch of speech.
+    /// The caller started speaking.
+    pub(crate) fn started(&mut self, now: Instant) {
+        self.speaking_since = Some(now);
+    }
+
+    /// The caller stopped speaking.
+    pub(crate) fn stopped(&mut self, now: Instant) {
+        self.last_stretch_ms = self.speech_ms(now);
+        self.speaking_since = None;
+        self.stopped_at = Some(now);
+    }
+
+    /// How long the caller has been speaking in this stretch of speech, or how long the last
+    /// stretch lasted once it is over.
     pub(crate) fn speech_ms(&self, now: Instant) -> u64 {
-        self.speaking_since.map_or(0, |since| {
+        self.speaking_since.map_or(self.last_stretch_ms, |since| {
             now.saturating_duration_since(since).as_millis() as u64
         })
     }
@@ -112,6 +127,8 @@ pub(crate) struct Speaking {
     /// Its chunks, as played segments: text and audio length.
     pub(crate) segments: Vec<(String, u64)>,
     pub(crate) audio_started: Option<Instant>,
+    /// Time the turn spent paused (caller speech that turned out not to interrupt).
+    pub(crate) paused_for: Duration,
     /// The reply task has finished generating.
     pub(crate) generated: bool,
     /// The conversation history before this reply added to it.
@@ -126,6 +143,15 @@ impl Speaking {
     pub(crate) fn full_text(&self) -> String {
         let parts: Vec<&str> = self.segments.iter().map(|(t, _)| t.as_str()).collect();
         parts.join(" ")
+    }
+
+    /// What the caller has heard by the wall clock (audio started, less pauses), when the
+    /// session's own account is not available.
+    pub(crate) fn played_by_clock(&self) -> u64 {
+        self.audio_started.map_or(0, |started| {
+            let heard = started.elapsed().saturating_sub(self.paused_for);
+            (heard.as_millis() as u64).min(self.audio_ms())
+        })
     }
 
     pub(crate) fn audio_ms(&self) -> u64 {
@@ -181,6 +207,7 @@ mod tests {
                 .map(|(t, ms)| ((*t).to_owned(), *ms))
                 .collect(),
             audio_started: None,
+            paused_for: Duration::ZERO,
             generated: true,
             history_len: 0,
             latency: None,

@@ -6,7 +6,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use switchboard::config::{Config, ProviderConfig, ProviderKind, Secret};
 use switchboard_testkit::TestDatabase;
-use switchboard_testkit::caller::{CallReport, CallerConfig, Script, SimulatedCaller, Utterance};
+use switchboard_testkit::caller::{
+    CallEnd, CallReport, CallerConfig, Script, SimulatedCaller, Utterance,
+};
 use switchboard_testkit::fakes::llm::{FakeLlm, FakeLlmConfig, Reply};
 use switchboard_testkit::fakes::stt::{DeepgramScript, FakeDeepgram};
 use switchboard_testkit::fakes::tts::{FakeTts, FakeTtsConfig};
@@ -159,6 +161,24 @@ pub async fn dial(app: &TestApp, token: &str, script: Script) -> CallReport {
         .run(script)
         .await
         .expect("the call connects")
+}
+
+/// Dials, follows `script` to its hang-up, and checks the agent answered at every wait and
+/// kept to the protocol.
+pub async fn converse(app: &TestApp, token: &str, script: Script) -> CallReport {
+    let report = dial(app, token, script).await;
+    assert_eq!(report.ended_by, CallEnd::HungUp);
+    assert!(
+        report.timed_out_steps.is_empty(),
+        "the agent did not answer: {:?}",
+        report.timed_out_steps
+    );
+    assert!(
+        report.protocol_errors.is_empty(),
+        "{:?}",
+        report.protocol_errors
+    );
+    report
 }
 
 /// Waits until the call has finished (its recorder drained, its summary written).
