@@ -6,6 +6,7 @@
 pub mod error;
 pub mod llm;
 pub mod realtime;
+mod retry_after;
 pub mod stt;
 pub mod timeouts;
 pub mod tts;

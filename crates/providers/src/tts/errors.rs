@@ -2,9 +2,9 @@
 //! close codes and transport errors. Messages come from the provider's own error text, never
 //! from our request, and pass through [`ApiKey::redact`] in case the provider echoed the key.
 
-use std::time::Duration;
-
 use reqwest::header::HeaderMap;
+
+pub(crate) use crate::retry_after::retry_after;
 use serde_json::Value;
 
 use crate::ProviderError;
@@ -24,15 +24,6 @@ pub(crate) fn from_status(
 ) -> ProviderError {
     let message = key.redact(&provider_message(body));
     ProviderError::from_http_status(provider, status, retry_after(headers), message)
-}
-
-/// `retry-after-ms` first, then `retry-after` in seconds (what the OpenAI SDK reads).
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let read = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok();
-    if let Some(ms) = read("retry-after-ms") {
-        return Some(Duration::from_secs_f64(ms.max(0.0) / 1000.0));
-    }
-    read("retry-after").map(|s| Duration::from_secs_f64(s.max(0.0)))
 }
 
 /// The human part of an error body, whichever provider shape it has:

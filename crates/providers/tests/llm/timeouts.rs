@@ -120,3 +120,54 @@ async fn token_rate_is_paced_exactly() {
         "{arrivals:?}"
     );
 }
+
+/// A server whose accept queue is full drops new connection attempts: connecting hangs, as it
+/// does for a host that is down. The client gives up at the connect timeout.
+#[tokio::test]
+async fn an_unreachable_server_times_out_at_connect() {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    // Fill the queue; nobody ever accepts.
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        if let Ok(Ok(stream)) = tokio::time::timeout(
+            Duration::from_millis(200),
+            tokio::net::TcpStream::connect(addr),
+        )
+        .await
+        {
+            fillers.push(stream);
+        }
+    }
+    let timeouts = Timeouts {
+        connect: Duration::from_millis(300),
+        first_byte: Duration::from_secs(5),
+        idle: Duration::from_secs(5),
+    };
+    let config = switchboard_providers::llm::OpenAiConfig::new(
+        switchboard_providers::llm::openai::Flavor::OpenAi,
+        format!("http://{addr}/v1"),
+        "gpt-test",
+    )
+    .timeouts(timeouts)
+    .retry(fast_retry());
+    let chat = OpenAiChat::new(config).unwrap();
+    let started = Instant::now();
+    let items = drain(chat.stream(&request(), CancellationToken::new())).await;
+    let error = error_of(&items);
+    assert!(
+        matches!(
+            error,
+            ProviderError::Timeout {
+                phase: Phase::Connect,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_secs(3), "gave up after {waited:?}");
+    drop((listener, fillers));
+}

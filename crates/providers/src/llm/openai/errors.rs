@@ -50,22 +50,14 @@ fn message_of(body: &[u8]) -> String {
     }
 }
 
-/// `retry-after-ms`, then `retry-after` in seconds, then Groq's "try again in 5.289s" in the
-/// message \[D\]. An HTTP-date `retry-after` is ignored (never seen from these providers).
+/// What the headers say (`retry-after-ms`, `retry-after` in seconds or as a date), else
+/// Groq's "try again in 5.289s" in the message \[D\].
 fn retry_after(headers: &HeaderMap, message: &str) -> Option<Duration> {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<f64>().ok())
-    };
-    let seconds = header("retry-after-ms")
-        .map(|ms| ms / 1000.0)
-        .or_else(|| header("retry-after"));
-    seconds
-        .or_else(|| hint_in_message(message))
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
+    crate::retry_after::retry_after(headers).or_else(|| {
+        hint_in_message(message)
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(Duration::from_secs_f64)
+    })
 }
 
 fn hint_in_message(message: &str) -> Option<f64> {
@@ -256,7 +248,8 @@ mod tests {
                 b""
             )
             .retry_after,
-            None
+            Some(Duration::ZERO),
+            "an HTTP date already past: retry now"
         );
     }
 

@@ -1,9 +1,9 @@
 //! One POST with the three timeouts, shared by the batch clients. Errors never include the
 //! request (its headers hold the key).
 
-use std::time::Duration;
-
 use reqwest::header::HeaderMap;
+
+pub(crate) use crate::retry_after::retry_after;
 use tokio::time::timeout;
 
 use crate::error::Phase;
@@ -68,13 +68,4 @@ fn transport(provider: &'static str, error: reqwest::Error, timeouts: &Timeouts)
         provider,
         message: error.without_url().to_string(),
     }
-}
-
-/// `retry-after-ms`, else `retry-after` in seconds (the openai SDK's order).
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let read = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok();
-    if let Some(ms) = read("retry-after-ms") {
-        return Duration::try_from_secs_f64(ms / 1000.0).ok();
-    }
-    read("retry-after").and_then(|s| Duration::try_from_secs_f64(s).ok())
 }

@@ -18,15 +18,7 @@ pub(crate) fn from_status(
     ProviderError::from_http_status(PROVIDER, status, retry_after, message)
 }
 
-/// The `retry-after` header in seconds, when present.
-pub(crate) fn retry_after(headers: &http_types::HeaderMap) -> Option<Duration> {
-    let value = headers.get("retry-after")?.to_str().ok()?;
-    value
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .and_then(|s| Duration::try_from_secs_f64(s).ok())
-}
+pub(crate) use crate::retry_after::retry_after;
 
 /// Deepgram's reason for a refusal: the `dg-error` header, else the body's `err_msg`, else
 /// the body itself (cut short).
