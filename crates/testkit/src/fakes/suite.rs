@@ -121,8 +121,16 @@ impl FakeSuite {
         )
         .await?;
 
+        // The personas' voices exist too, so Brad, Sarah and Alex can be called.
+        let mut voices = FakeTtsConfig::default().voices;
+        voices.extend(
+            switchboard_core::agent::system_personas()
+                .into_iter()
+                .map(|persona| persona.config.voice.voice_id),
+        );
         let tts = FakeTtsConfig {
             api_key: SUITE_KEY.into(),
+            voices,
             ..FakeTtsConfig::default()
         }
         .first_byte(config.tts_first_byte);
