@@ -510,7 +510,13 @@ impl Conversation {
         self.resume_at = None;
         let heard = self.caller.heard();
         self.caller.discard();
-        self.event("backchannel", json!({"text": heard}));
+        // Words that are all backchannels, or no words at all (noise, a cough).
+        let kind = if heard.trim().is_empty() {
+            "false_interruption"
+        } else {
+            "backchannel"
+        };
+        self.event(kind, json!({"text": heard}));
         let _ = self.io.resume().await;
     }
 

@@ -129,3 +129,35 @@ pub async fn a_backchannel_does_not_interrupt_the_agent(db: TestDatabase) {
         .expect("the backchannel is on the timeline");
     assert_eq!(backchannel["data"]["text"], "Mm-hmm.");
 }
+
+pub async fn noise_over_the_agent_is_a_false_interruption_and_it_plays_on(db: TestDatabase) {
+    // The STT hears words only in the first utterance; the noise gets an empty transcript.
+    let fakes = Fakes::start(&["Tell me the plan."], &[LONG_REPLY]).await;
+    let app = spawn_with_fakes(db, &fakes).await;
+    let account = app.signup("ada@example.com", "Ada's").await;
+    let agent_id = test_agent(&app, &account).await;
+    let (call_id, token) = start_call(&app, &account, &agent_id, json!({})).await;
+
+    let [a, _, _] = phrases();
+    let noise = Utterance::tone(450.0, ms(400));
+    let script = Script::new()
+        .say(a)
+        .barge_in(noise, ms(1000), ms(10_000))
+        .wait_for_agent(ms(600), ms(10_000))
+        .hangup();
+    let report = dial(&app, &token, script).await;
+    assert_eq!(report.ended_by, CallEnd::HungUp);
+    assert!(report.clears.is_empty(), "no clear: {:?}", report.clears);
+
+    finished_call(&app, &account, &call_id).await;
+    let entries = transcript(&app, &account, &call_id).await;
+    let said = lines(&entries);
+    assert_eq!(said.len(), 2, "the noise is not a turn: {said:?}");
+    assert_eq!(said[1], ("agent".into(), LONG_REPLY.into()));
+    assert_eq!(entries[1]["interrupted"], false);
+    let items = timeline(&app, &account, &call_id).await;
+    assert!(
+        items.iter().any(|i| i["kind"] == "false_interruption"),
+        "the agent paused for the noise, then played on: {items:#?}"
+    );
+}

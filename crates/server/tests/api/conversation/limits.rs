@@ -4,6 +4,8 @@ use serde_json::json;
 use switchboard_testkit::TestDatabase;
 use switchboard_testkit::caller::{CallEnd, Script};
 
+use switchboard_testkit::fakes::llm::Reply;
+
 use super::support::*;
 
 fn kinds(items: &[serde_json::Value]) -> Vec<String> {
@@ -101,4 +103,64 @@ pub async fn the_time_limit_is_announced_then_the_call_ends(db: TestDatabase) {
     for kind in ["duration_warning", "duration_limit", "hang_up"] {
         assert!(events.iter().any(|k| k == kind), "{kind} in {events:?}");
     }
+}
+
+pub async fn the_agent_can_extend_the_call_when_its_policy_allows(db: TestDatabase) {
+    let fakes = Fakes::start(&["Can we keep going a bit longer?"], &[]).await;
+    fakes
+        .llm
+        .push(Reply::tool_call("call_1", "extend_call", "{}"));
+    fakes.llm.push(Reply::text("Sure, we have more time now."));
+    let app = spawn_with_fakes(db, &fakes).await;
+    let account = app.signup("ada@example.com", "Ada's").await;
+    let agent_id = agent(
+        &app,
+        &account,
+        json!({
+            "system_prompt": "You are a coach.",
+            "voice": {"provider": "default", "voice_id": BRAD_VOICE},
+            "tools": ["extend_call"],
+            "max_duration_secs": 10,
+            "duration_warning_secs": 2,
+            "extension": {"allowed": true, "step_secs": 300, "max_extensions": 1},
+            "silence": {"reprompt_after_secs": 60, "hangup_after_secs": 120}
+        }),
+    )
+    .await;
+    let (call_id, token) = start_call(&app, &account, &agent_id, json!({})).await;
+    let [a, _, _] = phrases();
+    let script = Script::new()
+        .say(a)
+        .wait_for_agent(ms(600), ms(10_000))
+        .pause(ms(9_000))
+        .hangup();
+    converse(&app, &token, script).await;
+
+    let call = finished_call(&app, &account, &call_id).await;
+    assert_eq!(call["end_reason"], "caller hung up", "{call}");
+    assert!(call["duration_ms"].as_i64().unwrap() > 12_000, "{call}");
+    let events = kinds(&timeline(&app, &account, &call_id).await);
+    assert!(
+        events.iter().any(|k| k == "duration_extended"),
+        "{events:?}"
+    );
+    assert!(!events.iter().any(|k| k == "duration_limit"), "{events:?}");
+    // The model learnt the outcome of its tool call.
+    let bodies = fakes.llm.chat_bodies();
+    assert_eq!(
+        bodies[0]["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["function"]["name"] == "extend_call")
+            .count(),
+        1
+    );
+    let result = bodies[1]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"] == "tool")
+        .expect("the tool result went back");
+    assert_eq!(result["content"], "The call was extended by 5 minutes.");
 }
