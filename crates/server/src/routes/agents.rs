@@ -18,10 +18,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::views::{AgentView, List};
+use crate::config::providers::Role;
 use crate::http::error::{ApiResult, ErrorBody};
 use crate::http::extract::{ApiJson, PageQuery, Paging, parse_json_value};
 use crate::http::principal::Principal;
 use crate::http::{ApiError, AppState, merge_patch};
+use crate::providers::ProviderRegistry;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -93,6 +95,7 @@ async fn create_agent(
     let name = required_text("name", &body.name, MAX_AGENT_NAME_CHARS)?;
     let description = description(&body.description)?;
     body.config.validate().map_err(in_config)?;
+    check_providers(&state.providers, &body.config)?;
     let new = NewAgent {
         name: &name,
         description: &description,
@@ -144,6 +147,7 @@ async fn update_agent(
             merge_patch(&mut merged, patch);
             let config: AgentConfig = parse_json_value("config", merged)?;
             config.validate().map_err(in_config)?;
+            check_providers(&state.providers, &config)?;
             Some(config)
         }
         None => None,
@@ -208,6 +212,14 @@ async fn set_override(
         voice: body.voice,
     };
     changes.validate()?;
+    if let Some(voice) = &changes.voice {
+        provider_serves(
+            &state.providers,
+            "voice.provider",
+            &voice.provider,
+            Role::Tts,
+        )?;
+    }
     state
         .store
         .set_agent_override(principal.tenant_id(), &principal.user.id, &id, &changes)
@@ -270,6 +282,46 @@ async fn view(state: &AppState, principal: &Principal, id: &str) -> ApiResult<Ag
         .get_user_agent(principal.tenant_id(), &principal.user.id, id)
         .await?
         .into())
+}
+
+/// Every provider an agent names must be configured by the operator (or be `default`) and be
+/// able to fill its role, so a typo is refused now rather than when a call starts.
+fn check_providers(registry: &ProviderRegistry, config: &AgentConfig) -> ApiResult<()> {
+    let voices = std::iter::once(("config.voice.provider".to_owned(), &config.voice.provider))
+        .chain(
+            config
+                .tts_fallbacks
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (format!("config.tts_fallbacks[{i}].provider"), &v.provider)),
+        );
+    for (field, name) in voices {
+        provider_serves(registry, &field, name, Role::Tts)?;
+    }
+    for (i, choice) in config.stt.iter().enumerate() {
+        let field = format!("config.stt[{i}].provider");
+        provider_serves(registry, &field, &choice.provider, Role::Stt)?;
+    }
+    for (i, choice) in config.llm.iter().enumerate() {
+        let field = format!("config.llm[{i}].provider");
+        provider_serves(registry, &field, &choice.provider, Role::Llm)?;
+    }
+    if let Some(s2s) = &config.speech_to_speech {
+        let field = "config.speech_to_speech.provider";
+        provider_serves(registry, field, &s2s.provider, Role::SpeechToSpeech)?;
+    }
+    Ok(())
+}
+
+fn provider_serves(
+    registry: &ProviderRegistry,
+    field: &str,
+    name: &str,
+    role: Role,
+) -> ApiResult<()> {
+    registry
+        .check(name, role)
+        .map_err(|expected| ApiError::bad_field(field, format!("must be `default` or {expected}")))
 }
 
 /// A config rule names its field relative to the config; the request names it from the body.

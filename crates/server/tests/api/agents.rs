@@ -203,6 +203,15 @@ async fn a_bad_config_is_refused_naming_the_field(db: TestDatabase) {
             json!({ "system_prompt": "x".repeat(20_001) }),
             "config.system_prompt",
         ),
+        // No such provider account on this server.
+        (
+            json!({ "system_prompt": "x", "llm": [{ "provider": "default" }, { "provider": "nope" }] }),
+            "config.llm[1].provider",
+        ),
+        (
+            json!({ "system_prompt": "x", "voice": { "provider": "elevenlabs" } }),
+            "config.voice.provider",
+        ),
     ];
     for (config, field) in cases {
         let response = app
@@ -278,7 +287,7 @@ async fn overrides_belong_to_one_user(db: TestDatabase) {
     let sarah = persona(&app, &owner, "sarah").await;
     let path = format!("/v1/agents/{}/override", sarah["id"].as_str().unwrap());
 
-    let mine = json!({ "system_prompt": "Talk like a pirate.", "voice": { "provider": "elevenlabs", "voice_id": "pirate" } });
+    let mine = json!({ "system_prompt": "Talk like a pirate.", "voice": { "provider": "default", "voice_id": "pirate" } });
     let (status, seen) = send(&app, Method::PUT, &path, &owner.token, Some(mine)).await;
     assert_eq!(status, StatusCode::OK, "{seen}");
     assert_eq!(seen["config"]["system_prompt"], "Talk like a pirate.");
