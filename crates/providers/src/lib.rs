@@ -3,6 +3,7 @@
 //! `shared/protocols/ai-providers.md`), takes its base URL from configuration, bounds every
 //! phase with a timeout, reports usage for metering, and never puts a secret in an error.
 
+mod cancellable;
 pub mod error;
 pub mod llm;
 pub mod realtime;

@@ -224,14 +224,7 @@ impl RealtimeInput {
     }
 
     async fn command(&self, command: Command) -> Result<(), ProviderError> {
-        if self.cancel.is_cancelled() {
-            return Err(ProviderError::Cancelled);
-        }
-        // A closed channel means the driver ended; its reason is on the output side.
-        self.tx
-            .send(command)
-            .await
-            .map_err(|_| ProviderError::Cancelled)
+        crate::cancellable::send(&self.tx, &self.cancel, command).await
     }
 }
 
@@ -239,14 +232,7 @@ impl RealtimeOutput {
     /// The next event; `None` once the session has ended (after `Closed`, a fatal error or a
     /// cancel).
     pub async fn next(&mut self) -> Option<Result<RealtimeEvent, ProviderError>> {
-        if self.cancel.is_cancelled() {
-            return None;
-        }
-        tokio::select! {
-            biased;
-            event = self.rx.recv() => event,
-            () = self.cancel.cancelled() => None,
-        }
+        crate::cancellable::recv(&mut self.rx, &self.cancel).await
     }
 
     /// Same as [`RealtimeInput::cancel`].

@@ -113,28 +113,14 @@ impl TtsInput {
     }
 
     async fn send(&self, command: TextCommand) -> Result<(), ProviderError> {
-        if self.cancel.is_cancelled() {
-            return Err(ProviderError::Cancelled);
-        }
-        // A closed channel means the driver ended; its reason is on the output side.
-        self.tx
-            .send(command)
-            .await
-            .map_err(|_| ProviderError::Cancelled)
+        crate::cancellable::send(&self.tx, &self.cancel, command).await
     }
 }
 
 impl TtsOutput {
     /// The next event; `None` once the stream has ended (after `Final`, an error or a cancel).
     pub async fn next(&mut self) -> Option<Result<TtsEvent, ProviderError>> {
-        if self.cancel.is_cancelled() {
-            return None;
-        }
-        tokio::select! {
-            biased;
-            event = self.rx.recv() => event,
-            () = self.cancel.cancelled() => None,
-        }
+        crate::cancellable::recv(&mut self.rx, &self.cancel).await
     }
 
     /// Same as [`TtsInput::cancel`].
