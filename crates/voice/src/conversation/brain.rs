@@ -632,7 +632,6 @@ impl Conversation {
             segments: Vec::new(),
             audio_started: None,
             paused_for: Duration::ZERO,
-            generated: false,
             history_len: self.history.len(),
             latency,
             trigger,
@@ -701,10 +700,9 @@ impl Conversation {
             ),
             ReplyEvent::Action(action) => self.on_action(action),
             ReplyEvent::Finished { turn, messages } => {
-                let Some(speaking) = self.speaking.as_mut().filter(|s| s.turn == turn) else {
+                let Some(speaking) = self.speaking.as_ref().filter(|s| s.turn == turn) else {
                     return;
                 };
-                speaking.generated = true;
                 let silent = speaking.segments.is_empty();
                 self.history.extend(messages);
                 let ending_here = self.ending.as_ref().is_some_and(|(t, _)| *t == turn);

@@ -280,8 +280,7 @@ impl Reply {
                         self.first_token().await;
                     }
                     text.push_str(&delta);
-                    let ready: Vec<String> = chunker.push(&delta).collect();
-                    for chunk in ready {
+                    for chunk in chunker.push(&delta) {
                         ahead = self.queue_chunk(turn, ahead, chunk).await?;
                     }
                 }

@@ -129,8 +129,6 @@ pub(crate) struct Speaking {
     pub(crate) audio_started: Option<Instant>,
     /// Time the turn spent paused (caller speech that turned out not to interrupt).
     pub(crate) paused_for: Duration,
-    /// The reply task has finished generating.
-    pub(crate) generated: bool,
     /// The conversation history before this reply added to it.
     pub(crate) history_len: usize,
     /// `None` for fixed lines.
@@ -208,7 +206,6 @@ mod tests {
                 .collect(),
             audio_started: None,
             paused_for: Duration::ZERO,
-            generated: true,
             history_len: 0,
             latency: None,
             trigger: None,
