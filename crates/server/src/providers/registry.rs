@@ -3,8 +3,8 @@
 //! Every client is labelled with its configured name, so logs, fallback switches and cost
 //! events say `groq_backup` rather than a vendor, and prices are looked up by that label.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use switchboard_providers::Timeouts;
@@ -74,10 +74,20 @@ pub struct TtsPick {
 }
 
 /// The operator's providers, ready to build clients from.
-#[derive(Debug, Clone)]
 pub struct ProviderRegistry {
     providers: BTreeMap<String, ProviderConfig>,
     defaults: VoiceDefaults,
+    /// LLM clients by account and model, kept so that calls share their connection pools:
+    /// a call's first request then skips the TCP and TLS handshakes.
+    llm_clients: Mutex<HashMap<(String, String), Arc<dyn ChatModel>>>,
+}
+
+impl std::fmt::Debug for ProviderRegistry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderRegistry")
+            .field("providers", &self.providers.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
 }
 
 /// `"default"` or nothing at all means "the operator's defaults for this role".
@@ -90,6 +100,7 @@ impl ProviderRegistry {
         ProviderRegistry {
             providers: config.providers.clone(),
             defaults: config.voice.clone(),
+            llm_clients: Mutex::default(),
         }
     }
 
@@ -178,6 +189,11 @@ impl ProviderRegistry {
                 .clone()
                 .or_else(|| provider.llm_model.clone())
                 .ok_or_else(|| unusable(Role::Llm, &pick.provider, "a model (llm_model)"))?;
+            let key = (pick.provider.clone(), model.clone());
+            if let Some(client) = self.llm_clients.lock().expect("llm clients").get(&key) {
+                models.push(client.clone());
+                continue;
+            }
             let base = base_url(provider).unwrap_or_default();
             let mut config = OpenAiConfig::new(flavor(provider.kind), base, model)
                 .timeouts(timeouts(provider.timeouts))
@@ -185,9 +201,15 @@ impl ProviderRegistry {
             if let Some(key) = &provider.api_key {
                 config = config.api_key(key.expose());
             }
-            let client = OpenAiChat::new(config)
-                .map_err(|e| unusable(Role::Llm, &pick.provider, &e.to_string()))?;
-            models.push(Arc::new(client));
+            let client: Arc<dyn ChatModel> = Arc::new(
+                OpenAiChat::new(config)
+                    .map_err(|e| unusable(Role::Llm, &pick.provider, &e.to_string()))?,
+            );
+            self.llm_clients
+                .lock()
+                .expect("llm clients")
+                .insert(key, client.clone());
+            models.push(client);
         }
         Ok(match models.len() {
             1 => models.remove(0),
@@ -432,4 +454,55 @@ fn ws_scheme(url: &str) -> String {
 fn http_scheme(url: &str) -> String {
     url.replacen("wss://", "https://", 1)
         .replacen("ws://", "http://", 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry() -> ProviderRegistry {
+        let mut config = Config::default();
+        let provider: ProviderConfig = serde_json::from_value(serde_json::json!({
+            "kind": "groq", "api_key": "gsk_test", "llm_model": "llama"
+        }))
+        .unwrap();
+        config.providers.insert("groq".into(), provider);
+        config.voice.llm = vec!["groq".into()];
+        ProviderRegistry::new(&config)
+    }
+
+    #[test]
+    fn calls_share_llm_clients_per_account_and_model() {
+        let registry = registry();
+        let pick = |model: Option<&str>| LlmPick {
+            provider: "default".into(),
+            model: model.map(str::to_owned),
+        };
+        let first = registry.llm(&[pick(None)]).unwrap();
+        let again = registry.llm(&[]).unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "one pool for one account and model"
+        );
+        let other = registry.llm(&[pick(Some("mixtral"))]).unwrap();
+        assert!(!Arc::ptr_eq(&first, &other));
+        assert_eq!(first.name(), "groq");
+    }
+
+    #[test]
+    fn unknown_or_unsuitable_names_are_refused() {
+        let registry = registry();
+        let pick = |provider: &str| LlmPick {
+            provider: provider.into(),
+            model: None,
+        };
+        assert!(matches!(
+            registry.llm(&[pick("nope")]),
+            Err(RegistryError::Unusable { .. })
+        ));
+        assert_eq!(
+            registry.stt(&[], None).err(),
+            Some(RegistryError::NoneConfigured { role: "stt" })
+        );
+    }
 }
