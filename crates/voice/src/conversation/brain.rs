@@ -32,6 +32,8 @@ use crate::records::{CallRecord, RecordSink, Speaker, TranscriptEntry, TurnLaten
 const STT_CLOSE_WAIT: Duration = Duration::from_millis(300);
 /// How long an interruption waits for the session to report what was heard.
 const CUT_WAIT: Duration = Duration::from_secs(1);
+/// An empty final ending this long before the pause is about earlier silence.
+const STALE_FINAL_MARGIN_MS: u64 = 200;
 /// Longest the agent stays paused after the caller's speech ended while the speech-to-text
 /// has not yet reported on it; past this it plays on.
 const MAX_PAUSE_AFTER_SPEECH: Duration = Duration::from_millis(2500);
@@ -391,14 +393,17 @@ impl Conversation {
         match event {
             Some(Ok(SttEvent::Transcript(transcript))) => {
                 self.caller.absorb(&transcript);
-                if self.paused.is_some() {
-                    self.final_since_pause |= transcript.is_final;
+                if let Some(paused) = self.paused {
+                    // Only a final about the speech over the agent settles it: an empty one
+                    // for the silence before it (late, under load) says nothing.
+                    let end = (transcript.start + transcript.duration).as_millis() as u64;
+                    let about_it = !transcript.text.trim().is_empty()
+                        || end + STALE_FINAL_MARGIN_MS >= self.offset(paused);
+                    let settles = transcript.is_final && about_it;
+                    self.final_since_pause |= settles;
                     self.judge_interruption().await;
                     // The speech is over and its words did not interrupt: play on now.
-                    if self.paused.is_some()
-                        && transcript.is_final
-                        && self.caller.speaking_since.is_none()
-                    {
+                    if self.paused.is_some() && settles && self.caller.speaking_since.is_none() {
                         self.resume().await;
                     }
                 }
