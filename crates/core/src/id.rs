@@ -14,6 +14,9 @@ pub enum IdKind {
     CostEvent,
     Agent,
     Tool,
+    PhoneNumber,
+    Message,
+    Conversation,
 }
 
 impl IdKind {
@@ -27,6 +30,9 @@ impl IdKind {
             IdKind::CostEvent => "cost",
             IdKind::Agent => "agt",
             IdKind::Tool => "tool",
+            IdKind::PhoneNumber => "num",
+            IdKind::Message => "msg",
+            IdKind::Conversation => "conv",
         }
     }
 }

@@ -18,12 +18,15 @@ mod calls;
 mod db;
 mod error;
 mod page;
+mod phone_numbers;
 mod secrets;
 mod sessions;
+mod sms;
 mod stream_tokens;
 mod tenants;
 mod tools;
 mod users;
+mod webhook_receipts;
 
 pub use agents::{Agent, AgentChanges, AgentFilter, AgentUsage, NewAgent, UserAgent};
 pub use api_keys::{ApiKey, NewApiKey};
@@ -33,6 +36,8 @@ pub use calls::{
 };
 pub use db::{Backend, Store};
 pub use error::StoreError;
+pub use phone_numbers::{NewPhoneNumber, PhoneNumber, PhoneNumberChanges, SmsMode};
+pub use sms::{Conversation, Message, MessageDirection, NewMessage};
 pub use page::{Cursor, DEFAULT_PAGE, MAX_PAGE, Page, PageRequest};
 pub use secrets::SecretsKey;
 pub use sessions::Session;

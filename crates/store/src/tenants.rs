@@ -8,11 +8,13 @@ pub struct Tenant {
     pub name: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// What a HELP text to the tenant's numbers is answered with.
+    pub sms_help_text: Option<String>,
 }
 
 macro_rules! columns {
     () => {
-        "id, name, created_at, updated_at"
+        "id, name, created_at, updated_at, sms_help_text"
     };
 }
 
@@ -43,6 +45,22 @@ impl Store {
         ))
         .bind(tenant_id)
         .bind(name)
+        .bind(now_ms())
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    pub async fn set_tenant_sms_help_text(
+        &self,
+        tenant_id: &str,
+        text: Option<&str>,
+    ) -> Result<Tenant, StoreError> {
+        Ok(sqlx::query_as(concat!(
+            "UPDATE tenants SET sms_help_text = $2, updated_at = $3 WHERE id = $1 RETURNING ",
+            columns!()
+        ))
+        .bind(tenant_id)
+        .bind(text)
         .bind(now_ms())
         .fetch_one(&self.pool)
         .await?)

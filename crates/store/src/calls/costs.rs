@@ -75,6 +75,38 @@ impl CallRecordBatch {
 }
 
 impl Store {
+    /// Writes a cost event under a caller-chosen `id`, once: a second write with the same id
+    /// changes nothing. For charges more than one party may try to make (a call's carrier
+    /// minutes, finished by its stream or by the carrier's callback).
+    pub async fn add_cost_event_once(
+        &self,
+        tenant_id: &str,
+        call_id: &str,
+        id: &str,
+        cost: &NewCostEvent<'_>,
+    ) -> Result<(), StoreError> {
+        let cost_micros = prorate(cost.units, cost.unit_price_micros, cost.per_units);
+        sqlx::query(
+            "INSERT INTO cost_events (id, tenant_id, call_id, provider, role, unit, units, \
+             unit_price_micros, per_units, cost_micros, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(tenant_id)
+        .bind(call_id)
+        .bind(cost.provider)
+        .bind(cost.role)
+        .bind(cost.unit)
+        .bind(to_column("units", cost.units)?)
+        .bind(to_column("unit_price_micros", cost.unit_price_micros)?)
+        .bind(to_column("per_units", cost.per_units.get())?)
+        .bind(to_column("cost_micros", cost_micros)?)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// The call's cost events in the order they were written.
     pub async fn call_cost_events(
         &self,

@@ -27,6 +27,19 @@ pub struct Call {
     pub summary: Option<String>,
     /// The sum of the call's cost events, set once when the call finishes.
     pub cost_micros: Option<i64>,
+    /// The carrier account that carries the call (`None` for web calls).
+    pub carrier: Option<String>,
+    /// The call's id at that carrier (Twilio `CA…`, Telnyx `call_control_id`).
+    pub carrier_call_id: Option<String>,
+    /// Our number the call was placed from or came in on.
+    pub phone_number_id: Option<String>,
+    /// Answering-machine detection's verdict, as the carrier says it (`human`, `machine_start`…).
+    pub answered_by: Option<String>,
+    /// Where the carrier keeps the call's recording; served through our API only.
+    pub recording_url: Option<String>,
+    pub recording_duration_ms: Option<i64>,
+    /// A JSON object as text: how the call was asked to run (recording, answering machines).
+    pub options: String,
 }
 
 impl Call {
@@ -53,6 +66,10 @@ pub struct NewCall<'a> {
     pub variables: &'a str,
     /// A JSON object as text.
     pub metadata: &'a str,
+    pub carrier: Option<&'a str>,
+    pub phone_number_id: Option<&'a str>,
+    /// A JSON object as text.
+    pub options: &'a str,
 }
 
 /// Narrows [`Store::list_calls`]; `None` matches everything.
@@ -60,14 +77,13 @@ pub struct NewCall<'a> {
 pub struct CallFilter<'a> {
     pub status: Option<CallStatus>,
     pub agent_id: Option<&'a str>,
+    pub phone_number_id: Option<&'a str>,
+    /// Created at or after (ms).
+    pub created_from: Option<i64>,
+    /// Created before (ms).
+    pub created_until: Option<i64>,
 }
 
-macro_rules! columns {
-    () => {
-        "id, tenant_id, agent_id, user_id, direction, status, from_number, to_number, variables, metadata, \
-         created_at, started_at, ended_at, duration_ms, end_reason, summary, cost_micros"
-    };
-}
 
 /// The statuses a call can still leave, as an SQL list.
 macro_rules! live_statuses {
@@ -84,9 +100,9 @@ impl Store {
     ) -> Result<Call, StoreError> {
         Ok(sqlx::query_as(concat!(
             "INSERT INTO calls (id, tenant_id, agent_id, user_id, direction, status, from_number, \
-             to_number, variables, metadata, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10) RETURNING ",
-            columns!()
+             to_number, variables, metadata, created_at, carrier, phone_number_id, options) \
+             VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ",
+            call_columns!()
         ))
         .bind(new_id(IdKind::Call))
         .bind(tenant_id)
@@ -98,6 +114,9 @@ impl Store {
         .bind(call.variables)
         .bind(call.metadata)
         .bind(now_ms())
+        .bind(call.carrier)
+        .bind(call.phone_number_id)
+        .bind(call.options)
         .fetch_one(&self.pool)
         .await?)
     }
@@ -105,7 +124,7 @@ impl Store {
     pub async fn get_call(&self, tenant_id: &str, call_id: &str) -> Result<Call, StoreError> {
         Ok(sqlx::query_as(concat!(
             "SELECT ",
-            columns!(),
+            call_columns!(),
             " FROM calls WHERE tenant_id = $1 AND id = $2"
         ))
         .bind(tenant_id)
@@ -123,9 +142,10 @@ impl Store {
     ) -> Result<Page<Call>, StoreError> {
         let rows = sqlx::query_as(concat!(
             "SELECT ",
-            columns!(),
+            call_columns!(),
             " FROM calls WHERE tenant_id = $1 AND ($2 = '' OR status = $2) \
              AND ($3 = '' OR agent_id = $3) AND ($4 = '' OR id < $4) \
+             AND ($6 = '' OR phone_number_id = $6) AND created_at >= $7 AND created_at < $8 \
              ORDER BY id DESC LIMIT $5"
         ))
         .bind(tenant_id)
@@ -133,6 +153,9 @@ impl Store {
         .bind(filter.agent_id.unwrap_or(""))
         .bind(page.after_id())
         .bind(page.fetch_limit())
+        .bind(filter.phone_number_id.unwrap_or(""))
+        .bind(filter.created_from.unwrap_or(i64::MIN))
+        .bind(filter.created_until.unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?;
         Ok(Page::from_rows(rows, page, |c: &Call| &c.id))
@@ -147,7 +170,7 @@ impl Store {
         let moved = sqlx::query_as(concat!(
             "UPDATE calls SET status = 'ringing' \
              WHERE tenant_id = $1 AND id = $2 AND status = 'queued' RETURNING ",
-            columns!()
+            call_columns!()
         ))
         .bind(tenant_id)
         .bind(call_id)
@@ -167,7 +190,7 @@ impl Store {
         let moved = sqlx::query_as(concat!(
             "UPDATE calls SET status = 'in_progress', started_at = $3 \
              WHERE tenant_id = $1 AND id = $2 AND status IN ('queued', 'ringing') RETURNING ",
-            columns!()
+            call_columns!()
         ))
         .bind(tenant_id)
         .bind(call_id)
@@ -198,7 +221,7 @@ impl Store {
              WHERE tenant_id = $1 AND id = $2 AND status IN ",
             live_statuses!(),
             " RETURNING ",
-            columns!()
+            call_columns!()
         ))
         .bind(tenant_id)
         .bind(call_id)
@@ -219,7 +242,7 @@ impl Store {
     ) -> Result<Call, StoreError> {
         Ok(sqlx::query_as(concat!(
             "UPDATE calls SET summary = $3 WHERE tenant_id = $1 AND id = $2 RETURNING ",
-            columns!()
+            call_columns!()
         ))
         .bind(tenant_id)
         .bind(call_id)

@@ -2,7 +2,18 @@
 //! the records (transcript, timeline events, turn latencies, costs) are written in small
 //! transactions through a [`CallRecordBatch`] and read back per call.
 
+/// The columns of `calls`, as [`Call`] reads them.
+macro_rules! call_columns {
+    () => {
+        "id, tenant_id, agent_id, user_id, direction, status, from_number, to_number, variables, \
+         metadata, created_at, started_at, ended_at, duration_ms, end_reason, summary, cost_micros, \
+         carrier, carrier_call_id, phone_number_id, answered_by, recording_url, \
+         recording_duration_ms, options"
+    };
+}
+
 mod batch;
+mod carrier;
 mod costs;
 mod events;
 mod latency;
