@@ -9,6 +9,7 @@
 pub mod carrier;
 mod error;
 pub mod media;
+pub mod telnyx;
 pub mod twilio;
 pub mod twiml;
 mod wire;
