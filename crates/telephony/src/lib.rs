@@ -12,6 +12,7 @@ pub mod media;
 pub mod telnyx;
 pub mod twilio;
 pub mod twiml;
+pub mod voipms;
 mod wire;
 
 pub use error::ParseError;
