@@ -55,10 +55,6 @@ impl TelnyxClient {
             }),
         })
     }
-
-    pub fn credentials(&self) -> &TelnyxCredentials {
-        &self.inner.credentials
-    }
 }
 
 impl Inner {

@@ -11,6 +11,7 @@ impl Inner {
     /// The key goes along only when the URL is on the API's own host: Telnyx's recording
     /// URLs are usually pre-signed storage links \[I\], and the key must not travel elsewhere.
     pub async fn fetch_recording(&self, recording_url: &str) -> CarrierResult<RecordingMedia> {
+        // Status 0: refused here, before any request.
         let url = Url::parse(recording_url).map_err(|_| CarrierError::Rejected {
             carrier: self.name().to_owned(),
             status: 0,

@@ -42,10 +42,6 @@ impl VoipMsClient {
             }),
         })
     }
-
-    pub fn credentials(&self) -> &VoipMsCredentials {
-        &self.inner.credentials
-    }
 }
 
 impl Inner {

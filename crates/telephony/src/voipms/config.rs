@@ -47,11 +47,6 @@ impl VoipMsCredentials {
         self.base_url = url.into();
         self
     }
-
-    pub fn pop(mut self, pop: impl Into<String>) -> Self {
-        self.pop = pop.into();
-        self
-    }
 }
 
 impl fmt::Debug for VoipMsCredentials {

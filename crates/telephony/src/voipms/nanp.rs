@@ -2,7 +2,8 @@
 
 use crate::carrier::CarrierError;
 
-/// `+15551234567` → `5551234567`; anything but `+1` and ten digits is refused.
+/// `+15551234567` → `5551234567`; anything but `+1` and ten digits is refused here, before
+/// asking VoIP.ms (HTTP status 0).
 pub(super) fn to_did(carrier: &str, e164: &str) -> Result<String, CarrierError> {
     e164.strip_prefix("+1")
         .filter(|digits| is_ten_digits(digits))

@@ -9,10 +9,11 @@ use crate::carrier::{
     OwnedNumber,
 };
 
+/// SMS-capable DIDs take MMS too (`sendMMS`) \[I\].
 const CAPABILITIES: NumberCapabilities = NumberCapabilities {
     voice: true,
     sms: true,
-    mms: false,
+    mms: true,
 };
 
 impl Inner {
@@ -63,6 +64,7 @@ impl Inner {
                 _ => true,
             })
             .filter(|number| !search.sms || number.capabilities.sms)
+            .filter(|number| !search.mms || number.capabilities.mms)
             .take(limit)
             .collect())
     }
@@ -146,6 +148,7 @@ impl Inner {
         .map(drop)
     }
 
+    /// A request refused here, before asking VoIP.ms (HTTP status 0).
     fn refuse(&self, code: &str, message: &str) -> CarrierError {
         CarrierError::Rejected {
             carrier: self.name().to_owned(),
@@ -174,6 +177,7 @@ fn available(item: &Value) -> Option<AvailableNumber> {
         locality: text(item, "ratecenter"),
         capabilities: NumberCapabilities {
             sms,
+            mms: sms,
             ..CAPABILITIES
         },
     })

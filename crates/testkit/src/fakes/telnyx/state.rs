@@ -48,7 +48,7 @@ pub struct FakeCall {
 }
 
 impl FakeCall {
-    pub fn records(&self) -> bool {
+    pub(super) fn records(&self) -> bool {
         self.dial
             .as_ref()
             .and_then(|d| d.get("record"))
@@ -56,7 +56,7 @@ impl FakeCall {
             == Some("record-from-answer")
     }
 
-    pub fn machine_detection(&self) -> Option<&str> {
+    pub(super) fn machine_detection(&self) -> Option<&str> {
         self.dial
             .as_ref()?
             .get("answering_machine_detection")?

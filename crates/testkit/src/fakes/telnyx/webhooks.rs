@@ -23,17 +23,6 @@ pub struct WebhookDelivery {
     pub status: Option<u16>,
 }
 
-impl WebhookDelivery {
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body).expect("the fake sends JSON")
-    }
-
-    /// `data.payload`.
-    pub fn payload(&self) -> Value {
-        self.json()["data"]["payload"].clone()
-    }
-}
-
 /// An event with a fresh id.
 pub(super) fn event(event_type: &str, payload: Value) -> Value {
     json!({

@@ -8,7 +8,7 @@ pub struct FakeDid {
     /// The state (or province, for a Canadian DID).
     pub state: String,
     pub canadian: bool,
-    /// SMS capable (`"sms":"1"` in `getDIDs*`).
+    /// SMS capable (`sms_available` once ordered).
     pub sms: bool,
 }
 

@@ -85,7 +85,6 @@ fn answer(shared: &Shared, params: &Params) -> Value {
         "getDIDsInfo" => dids_info(shared, params),
         "searchDIDsUSA" => search(shared, params, false),
         "searchDIDsCAN" => search(shared, params, true),
-        "getDIDsUSA" => dids_in_state(shared, params),
         "orderDID" => order(shared, params),
         "setSMS" => set_sms(shared, params),
         "cancelDID" => cancel(shared, params),
@@ -144,7 +143,7 @@ fn search(shared: &Shared, params: &Params, canadian: bool) -> Reply {
     {
         let available = !state.owned.iter().any(|r| r.did == did.did);
         if available && matches(&did.did)? && region.is_none_or(|r| r == did.state) {
-            found.push(listing(did, canadian, false));
+            found.push(listing(did, canadian));
         }
     }
     if found.is_empty() {
@@ -153,29 +152,10 @@ fn search(shared: &Shared, params: &Params, canadian: bool) -> Reply {
     Ok(json!({"status": "success", "dids": found}))
 }
 
-fn dids_in_state(shared: &Shared, params: &Params) -> Reply {
-    let region = required(params, "state", "missing_state")?;
-    let ratecenter = params.get("ratecenter");
-    let state = shared.state.lock().expect("state lock");
-    let found: Vec<Value> = shared
-        .config
-        .inventory
-        .iter()
-        .filter(|d| !d.canadian && d.state == region)
-        .filter(|d| ratecenter.is_none_or(|r| r == d.ratecenter))
-        .filter(|d| !state.owned.iter().any(|r| r.did == d.did))
-        .map(|d| listing(d, false, true))
-        .collect();
-    if found.is_empty() {
-        return Err("no_did");
-    }
-    Ok(json!({"status": "success", "dids": found}))
-}
-
-/// A `searchDIDs*` / `getDIDs*` item, every value a string.
-fn listing(did: &super::FakeDid, canadian: bool, with_sms: bool) -> Value {
+/// A `searchDIDs*` item, every value a string.
+fn listing(did: &super::FakeDid, canadian: bool) -> Value {
     let region = if canadian { "province" } else { "state" };
-    let mut item = json!({
+    json!({
         "did": did.did,
         "ratecenter": did.ratecenter,
         region: did.state,
@@ -185,12 +165,7 @@ fn listing(did: &super::FakeDid, canadian: bool, with_sms: bool) -> Value {
         "flat_monthly": "4.95",
         "flat_minute": "0.00",
         "flat_setup": "1.00",
-    });
-    if with_sms {
-        item["sms"] = json!(if did.sms { "1" } else { "0" });
-        item["has_port_out_pin"] = json!("0");
-    }
-    item
+    })
 }
 
 fn order(shared: &Shared, params: &Params) -> Reply {
