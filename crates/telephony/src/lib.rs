@@ -9,8 +9,10 @@
 pub mod carrier;
 mod error;
 pub mod media;
+pub mod telnyx;
 pub mod twilio;
 pub mod twiml;
+pub mod voipms;
 mod wire;
 
 pub use error::ParseError;

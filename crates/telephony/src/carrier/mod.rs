@@ -5,16 +5,19 @@
 //! Webhook handling is carrier-specific and lives beside each client (`twilio`, `telnyx`,
 //! `voipms`); this trait covers the requests we start.
 
+mod config;
 mod error;
+mod http;
 mod types;
 
 use futures_util::future::BoxFuture;
 
+pub use config::{CarrierTimeouts, ConfigError};
 pub use error::CarrierError;
+pub(crate) use http::{client, retry_after, transport_error, truncate};
 pub use types::{
-    AvailableNumber, CallWebhooks, CarrierKind, MachineDetection, NumberCapabilities,
-    NumberHooks, NumberSearch, OutboundSms, OwnedNumber, PlaceCall, PlacedCall, RecordingMedia,
-    SentSms,
+    AvailableNumber, CallWebhooks, CarrierKind, MachineDetection, NumberCapabilities, NumberHooks,
+    NumberSearch, OutboundSms, OwnedNumber, PlaceCall, PlacedCall, RecordingMedia, SentSms,
 };
 
 pub type CarrierResult<T> = Result<T, CarrierError>;
@@ -71,6 +74,8 @@ pub trait Carrier: Send + Sync {
     fn send_sms(&self, sms: OutboundSms) -> BoxFuture<'static, CarrierResult<SentSms>>;
 
     /// Downloads a recording the carrier announced at `recording_url`, with our credentials.
-    fn fetch_recording(&self, recording_url: &str)
-    -> BoxFuture<'static, CarrierResult<RecordingMedia>>;
+    fn fetch_recording(
+        &self,
+        recording_url: &str,
+    ) -> BoxFuture<'static, CarrierResult<RecordingMedia>>;
 }

@@ -8,6 +8,8 @@ pub mod llm;
 pub mod realtime;
 pub mod stt;
 pub mod suite;
+pub mod telnyx;
 pub mod tts;
+pub mod voipms;
 
 pub use server::{FakeServer, Faults, Recorded, Recorder};
