@@ -12,9 +12,8 @@ use futures_util::future::BoxFuture;
 
 pub use error::CarrierError;
 pub use types::{
-    AvailableNumber, CallWebhooks, CarrierKind, MachineDetection, NumberCapabilities,
-    NumberHooks, NumberSearch, OutboundSms, OwnedNumber, PlaceCall, PlacedCall, RecordingMedia,
-    SentSms,
+    AvailableNumber, CallWebhooks, CarrierKind, MachineDetection, NumberCapabilities, NumberHooks,
+    NumberSearch, OutboundSms, OwnedNumber, PlaceCall, PlacedCall, RecordingMedia, SentSms,
 };
 
 pub type CarrierResult<T> = Result<T, CarrierError>;
@@ -71,6 +70,8 @@ pub trait Carrier: Send + Sync {
     fn send_sms(&self, sms: OutboundSms) -> BoxFuture<'static, CarrierResult<SentSms>>;
 
     /// Downloads a recording the carrier announced at `recording_url`, with our credentials.
-    fn fetch_recording(&self, recording_url: &str)
-    -> BoxFuture<'static, CarrierResult<RecordingMedia>>;
+    fn fetch_recording(
+        &self,
+        recording_url: &str,
+    ) -> BoxFuture<'static, CarrierResult<RecordingMedia>>;
 }
