@@ -9,5 +9,6 @@ pub mod realtime;
 pub mod stt;
 pub mod suite;
 pub mod tts;
+pub mod twilio;
 
 pub use server::{FakeServer, Faults, Recorded, Recorder};
