@@ -1,5 +1,6 @@
 //! A small TwiML builder for the call path: `<Connect><Stream>`, `<Say>`,
-//! `<Pause>`, `<Hangup>`.
+//! `<Play>`, `<Pause>`, `<Redirect>`, `<Dial><Number>`, `<Hangup>`, and the
+//! messaging reply `<Message>`.
 //!
 //! Output matches twilio-python 9.13 byte for byte: attributes sorted by
 //! name, empty elements as `<Name />`, text escaping `&`, `<`, `>` and
@@ -38,6 +39,19 @@ pub enum Verb {
     Pause(Option<u32>),
     Hangup,
     Connect(Connect),
+    /// `<Play loop=..>url</Play>`.
+    Play {
+        url: String,
+        loop_count: Option<u32>,
+    },
+    /// `<Redirect method=..>url</Redirect>`: fetch new TwiML and run it instead.
+    Redirect {
+        url: String,
+        method: Option<String>,
+    },
+    Dial(Dial),
+    /// `<Message>`: the SMS reply of a messaging webhook.
+    Message(String),
 }
 
 /// `<Say>`: text-to-speech by Twilio.
@@ -47,6 +61,18 @@ pub struct Say {
     voice: Option<String>,
     language: Option<String>,
     loop_count: Option<u32>,
+}
+
+/// `<Dial>` to phone numbers: bridges the caller to the first that answers. The
+/// call goes on with the next verb (or `action`) when that leg ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dial {
+    numbers: Vec<String>,
+    caller_id: Option<String>,
+    action: Option<String>,
+    method: Option<String>,
+    timeout: Option<u32>,
+    time_limit: Option<u32>,
 }
 
 /// `<Connect>` with one `<Stream>`: a bidirectional media stream. TwiML
@@ -110,6 +136,31 @@ impl Response {
         self.verb(Verb::Connect(connect))
     }
 
+    /// `<Play>url</Play>`.
+    pub fn play(self, url: impl Into<String>) -> Self {
+        self.verb(Verb::Play {
+            url: url.into(),
+            loop_count: None,
+        })
+    }
+
+    /// `<Redirect>url</Redirect>` (POST, Twilio's default).
+    pub fn redirect(self, url: impl Into<String>) -> Self {
+        self.verb(Verb::Redirect {
+            url: url.into(),
+            method: None,
+        })
+    }
+
+    pub fn dial(self, dial: Dial) -> Self {
+        self.verb(Verb::Dial(dial))
+    }
+
+    /// `<Message>text</Message>`, in the reply to an incoming SMS.
+    pub fn message(self, text: impl Into<String>) -> Self {
+        self.verb(Verb::Message(text.into()))
+    }
+
     pub fn verbs(&self) -> &[Verb] {
         &self.verbs
     }
@@ -163,6 +214,18 @@ impl Verb {
                 push_opt(&mut attrs, "method", connect.method.clone());
                 element(out, "Connect", attrs, None, |out| connect.stream.write(out));
             }
+            Verb::Play { url, loop_count } => {
+                let mut attrs = Vec::new();
+                push_opt(&mut attrs, "loop", loop_count.map(|n| n.to_string()));
+                element(out, "Play", attrs, Some(url), |_| {});
+            }
+            Verb::Redirect { url, method } => {
+                let mut attrs = Vec::new();
+                push_opt(&mut attrs, "method", method.clone());
+                element(out, "Redirect", attrs, Some(url), |_| {});
+            }
+            Verb::Dial(dial) => dial.write(out),
+            Verb::Message(text) => element(out, "Message", Vec::new(), Some(text), |_| {}),
         }
     }
 }
@@ -193,6 +256,72 @@ impl Say {
     pub fn repeat(mut self, times: u32) -> Self {
         self.loop_count = Some(times);
         self
+    }
+}
+
+impl Dial {
+    /// Dials one number (E.164).
+    pub fn number(to: impl Into<String>) -> Self {
+        Dial {
+            numbers: vec![to.into()],
+            caller_id: None,
+            action: None,
+            method: None,
+            timeout: None,
+            time_limit: None,
+        }
+    }
+
+    /// Another number to ring at the same time.
+    pub fn and_number(mut self, to: impl Into<String>) -> Self {
+        self.numbers.push(to.into());
+        self
+    }
+
+    /// The number the dialled party sees (one the account owns or has verified).
+    pub fn caller_id(mut self, number: impl Into<String>) -> Self {
+        self.caller_id = Some(number.into());
+        self
+    }
+
+    /// URL Twilio requests with `DialCallStatus` once the dialled leg ends.
+    pub fn action(mut self, url: impl Into<String>) -> Self {
+        self.action = Some(url.into());
+        self
+    }
+
+    pub fn method(mut self, method: impl Into<String>) -> Self {
+        self.method = Some(method.into());
+        self
+    }
+
+    /// Seconds to ring (Twilio's default 30).
+    pub fn timeout(mut self, seconds: u32) -> Self {
+        self.timeout = Some(seconds);
+        self
+    }
+
+    pub fn time_limit(mut self, seconds: u32) -> Self {
+        self.time_limit = Some(seconds);
+        self
+    }
+
+    fn write(&self, out: &mut String) {
+        let mut attrs = Vec::new();
+        push_opt(&mut attrs, "callerId", self.caller_id.clone());
+        push_opt(&mut attrs, "action", self.action.clone());
+        push_opt(&mut attrs, "method", self.method.clone());
+        push_opt(&mut attrs, "timeout", self.timeout.map(|n| n.to_string()));
+        push_opt(
+            &mut attrs,
+            "timeLimit",
+            self.time_limit.map(|n| n.to_string()),
+        );
+        element(out, "Dial", attrs, None, |out| {
+            for number in &self.numbers {
+                element(out, "Number", Vec::new(), Some(number), |_| {});
+            }
+        });
     }
 }
 

@@ -1,7 +1,7 @@
 //! TwiML output compared with twilio-python 9.13.0 (digest §1.1, §2.3, and
 //! extra outputs generated with the same library).
 
-use switchboard_telephony::twiml::{Connect, Response, Say, Stream};
+use switchboard_telephony::twiml::{Connect, Dial, Response, Say, Stream, Verb};
 
 #[test]
 fn connect_stream_matches_digest_1_1() {
@@ -95,5 +95,56 @@ fn empty_elements_and_invalid_characters() {
             .say("x\u{1}y\ttab")
             .to_xml_without_declaration(),
         "<Response><Say>xy\ttab</Say></Response>"
+    );
+}
+
+#[test]
+fn dial_play_redirect_match_digest_2_3() {
+    let dial = Response::new()
+        .dial(
+            Dial::number("+15551234567")
+                .caller_id("+15550001111")
+                .action("/dial-done")
+                .timeout(20),
+        )
+        .to_xml_without_declaration();
+    assert_eq!(
+        dial,
+        r#"<Response><Dial action="/dial-done" callerId="+15550001111" timeout="20"><Number>+15551234567</Number></Dial></Response>"#
+    );
+    let rest = Response::new()
+        .verb(Verb::Play {
+            url: "https://x/a.mp3".into(),
+            loop_count: Some(2),
+        })
+        .verb(Verb::Redirect {
+            url: "/next".into(),
+            method: Some("POST".into()),
+        })
+        .play("https://x/b.wav")
+        .redirect("/again")
+        .to_xml_without_declaration();
+    assert_eq!(
+        rest,
+        r#"<Response><Play loop="2">https://x/a.mp3</Play><Redirect method="POST">/next</Redirect><Play>https://x/b.wav</Play><Redirect>/again</Redirect></Response>"#
+    );
+}
+
+#[test]
+fn a_transfer_and_a_messaging_reply() {
+    let transfer = Response::new()
+        .dial(
+            Dial::number("+15551234567")
+                .and_number("+15557654321")
+                .caller_id("+1555&0"),
+        )
+        .to_xml_without_declaration();
+    assert_eq!(
+        transfer,
+        r#"<Response><Dial callerId="+1555&amp;0"><Number>+15551234567</Number><Number>+15557654321</Number></Dial></Response>"#
+    );
+    assert_eq!(
+        Response::new().message("Thanks & bye").to_xml(),
+        r#"<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks &amp; bye</Message></Response>"#
     );
 }

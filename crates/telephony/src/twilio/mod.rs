@@ -1,3 +1,5 @@
-//! Twilio webhooks.
+//! Twilio: webhook signatures, the REST client and the callbacks Twilio posts back.
 
+pub mod callbacks;
+pub mod rest;
 pub mod signature;

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use switchboard_telephony::twilio::signature;
+use tokio_util::sync::CancellationToken;
 
 /// How fast the caller sends its audio.
 ///
@@ -63,6 +64,10 @@ pub struct CallerConfig {
     /// Keep the agent's audio as played (turn off in load tests to save memory; the
     /// recording then only knows its length).
     pub record_audio: bool,
+    /// Cancelling it ends the call from outside, as the carrier does when the call is hung
+    /// up or redirected elsewhere: the caller sends `stop`, closes and reports
+    /// [`CallEnd::Stopped`](super::CallEnd::Stopped).
+    pub stop: CancellationToken,
 }
 
 impl CallerConfig {
@@ -79,6 +84,7 @@ impl CallerConfig {
             call_timeout: Duration::from_secs(60),
             close_timeout: Duration::from_secs(1),
             record_audio: true,
+            stop: CancellationToken::new(),
         }
     }
 
@@ -114,6 +120,12 @@ impl CallerConfig {
 
     pub fn record_audio(mut self, keep: bool) -> Self {
         self.record_audio = keep;
+        self
+    }
+
+    /// Ends the call when `token` is cancelled (see [`CallerConfig::stop`]).
+    pub fn stop_on(mut self, token: CancellationToken) -> Self {
+        self.stop = token;
         self
     }
 }

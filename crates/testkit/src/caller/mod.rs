@@ -13,7 +13,7 @@
 //!   31924) and otherwise ignored, so a test sees every violation rather than the first.
 //!
 //! The call ends when the script is done (or says `Hangup`), when the server closes, when the
-//! connection fails, or at the configured limit. The [`CallReport`] holds the agent's audio
+//! connection fails, at the configured limit, or when [`CallerConfig::stop`] is cancelled. The [`CallReport`] holds the agent's audio
 //! as played, the marks, clears and protocol errors with their times, and per-turn timings.
 //!
 //! Timing: frames go out on an absolute schedule, so pacing does not drift. At

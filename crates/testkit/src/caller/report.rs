@@ -70,6 +70,9 @@ pub enum CallEnd {
     /// [`CallerConfig::call_timeout`](super::CallerConfig) passed; the caller sent `stop`
     /// and closed.
     TimedOut,
+    /// [`CallerConfig::stop`](super::CallerConfig) was cancelled (the carrier ended or
+    /// redirected the call); the caller sent `stop` and closed.
+    Stopped,
 }
 
 /// A close frame from the server. A close without a status reads as code 1005, as RFC 6455

@@ -20,6 +20,7 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+use tokio_util::sync::CancellationToken;
 
 use super::clock::{Clock, Pacer};
 use super::config::{CallerConfig, Pace};
@@ -87,7 +88,11 @@ pub(crate) async fn run(config: CallerConfig, script: Script) -> CallResult {
         close_timeout: config.close_timeout,
     };
     let ended_by = match session
-        .converse(config.custom_parameters, start + config.call_timeout)
+        .converse(
+            config.custom_parameters,
+            start + config.call_timeout,
+            &config.stop,
+        )
         .await
     {
         Ok(never) => match never {},
@@ -173,6 +178,7 @@ impl Session {
         &mut self,
         custom_parameters: std::collections::BTreeMap<String, String>,
         deadline: Instant,
+        stop: &CancellationToken,
     ) -> Result<Never, CallEnd> {
         let mut out = String::new();
         self.twilio.connected(&mut out);
@@ -192,6 +198,10 @@ impl Session {
                 () = sleep_until(deadline) => {
                     self.hang_up().await;
                     return Err(CallEnd::TimedOut);
+                }
+                () = stop.cancelled() => {
+                    self.hang_up().await;
+                    return Err(CallEnd::Stopped);
                 }
                 () = sleep_until(mark_due.unwrap_or(deadline)), if mark_due.is_some() => {
                     self.echo_due(Instant::now()).await?;

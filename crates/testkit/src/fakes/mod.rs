@@ -10,6 +10,7 @@ pub mod stt;
 pub mod suite;
 pub mod telnyx;
 pub mod tts;
+pub mod twilio;
 pub mod voipms;
 
 pub use server::{FakeServer, Faults, Recorded, Recorder};

@@ -417,6 +417,26 @@ async fn call_timeout_hangs_up() {
 }
 
 #[tokio::test]
+async fn a_stop_from_outside_sends_stop_and_closes() {
+    let (url, server) = serve(|ws, _| record_all(ws)).await;
+    let stop = tokio_util::sync::CancellationToken::new();
+    let config = CallerConfig::new(url).stop_on(stop.clone());
+    let call = tokio::spawn(SimulatedCaller::new(config).run(Script::new().pause(ms(60_000))));
+    tokio::time::sleep(ms(100)).await;
+    stop.cancel();
+    let report = timeout(ms(5000), call)
+        .await
+        .expect("stops")
+        .unwrap()
+        .unwrap();
+    let frames = server.await.unwrap();
+    assert_eq!(report.ended_by, CallEnd::Stopped);
+    assert!(report.duration < ms(2000), "{:?}", report.duration);
+    assert_eq!(events(&frames).last(), Some(&"stop"));
+    assert_eq!(report.server_close.as_ref().map(|c| c.code), Some(1000));
+}
+
+#[tokio::test]
 async fn dropped_connection_is_reported() {
     let (url, server) = serve(|mut ws, _| async move {
         handshake(&mut ws).await;
