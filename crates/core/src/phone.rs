@@ -6,7 +6,9 @@ use std::fmt;
 pub struct E164(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not an E.164 number: write + then the country code and number, digits only (e.g. +15551234567)")]
+#[error(
+    "{0:?} is not an E.164 number: write + then the country code and number, digits only (e.g. +15551234567)"
+)]
 pub struct NotE164(pub String);
 
 impl E164 {
@@ -52,9 +54,22 @@ mod tests {
 
     #[test]
     fn parses_what_people_type_and_refuses_the_rest() {
-        assert_eq!(E164::parse("+1 (555) 123-4567").unwrap().as_str(), "+15551234567");
-        assert_eq!(E164::parse("+442071838750").unwrap().as_str(), "+442071838750");
-        for bad in ["5551234567", "+1555", "+0123456789", "+1555123456789012", "+1555abc4567", ""] {
+        assert_eq!(
+            E164::parse("+1 (555) 123-4567").unwrap().as_str(),
+            "+15551234567"
+        );
+        assert_eq!(
+            E164::parse("+442071838750").unwrap().as_str(),
+            "+442071838750"
+        );
+        for bad in [
+            "5551234567",
+            "+1555",
+            "+0123456789",
+            "+1555123456789012",
+            "+1555abc4567",
+            "",
+        ] {
             assert!(E164::parse(bad).is_err(), "{bad} should be refused");
         }
     }

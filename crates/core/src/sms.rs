@@ -39,7 +39,10 @@ pub fn split_text(text: &str, limit: usize) -> Vec<String> {
         let mut end = (start + limit).min(chars.len());
         if end < chars.len() {
             // Break after the last whitespace in the window's second half, if there is one.
-            if let Some(space) = (start + limit / 2..end).rev().find(|&i| chars[i].is_whitespace()) {
+            if let Some(space) = (start + limit / 2..end)
+                .rev()
+                .find(|&i| chars[i].is_whitespace())
+            {
                 end = space + 1;
             }
         }
@@ -78,7 +81,10 @@ mod tests {
     fn a_text_without_spaces_is_cut_at_the_limit_and_characters_are_not_split() {
         let text = "é".repeat(350);
         let pieces = split_text(&text, 160);
-        assert_eq!(pieces.iter().map(|p| p.chars().count()).collect::<Vec<_>>(), [160, 160, 30]);
+        assert_eq!(
+            pieces.iter().map(|p| p.chars().count()).collect::<Vec<_>>(),
+            [160, 160, 30]
+        );
         assert_eq!(split_text("short", 160), ["short"]);
     }
 }

@@ -78,6 +78,10 @@ pub struct ServeArgs {
     /// Address to listen on, e.g. 0.0.0.0:8080 [env: SWITCHBOARD_LISTEN]
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<String>,
+    /// Run with everything simulated: AI provider fakes, the simulator carrier and a demo
+    /// tenant whose API key is printed. No account anywhere needed.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,5 +12,6 @@ pub mod providers;
 mod routes;
 pub mod server;
 pub mod telemetry;
+pub mod telephony;
 
 pub use server::Server;

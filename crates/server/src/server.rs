@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, secrets_key};
 use crate::http::{AppState, router};
+use crate::telephony::CarrierRegistry;
 
 /// A bound, migrated, ready-to-run server. Tests build one on port 0.
 pub struct Server {
@@ -36,9 +37,17 @@ impl Server {
                 config.listen
             )
         })?;
+        let local = listener.local_addr().context("reading the bound address")?;
+        let public_base_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", loopback(local)));
+        let carriers = CarrierRegistry::start(&config, &public_base_url)
+            .await
+            .context("starting the carrier clients (see [carriers] in docs/telephony.md)")?;
         Ok(Self {
             listener,
-            state: AppState::new(store, config, secrets_key),
+            state: AppState::new(store, config, secrets_key, carriers, &public_base_url),
         })
     }
 
@@ -145,5 +154,14 @@ pub async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {}
         () = terminate => {}
+    }
+}
+
+/// The address a local client reaches a listener on: a wildcard bind is reached on loopback.
+fn loopback(addr: SocketAddr) -> SocketAddr {
+    if addr.ip().is_unspecified() {
+        SocketAddr::from(([127, 0, 0, 1], addr.port()))
+    } else {
+        addr
     }
 }

@@ -175,7 +175,7 @@ fn config_check_shows_sources_and_hides_secrets() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("switchboard.toml"),
-        "public_url = \"https://sb.example.com\"\n[twilio]\nauth_token = \"tw-secret-123\"\n",
+        "public_url = \"https://sb.example.com\"\n[carriers.tw]\nkind = \"twilio\"\naccount_sid = \"AC0123456789abcdef0123456789abcdef\"\nauth_token = \"tw-secret-123\"\n",
     )
     .unwrap();
     let report = stdout(&run(switchboard(dir.path()).args(["config", "check"]).env(
@@ -187,7 +187,7 @@ fn config_check_shows_sources_and_hides_secrets() {
         "{report}"
     );
     assert!(
-        report.contains("twilio.auth_token") && report.contains("<redacted>"),
+        report.contains("carriers.tw.auth_token") && report.contains("<redacted>"),
         "{report}"
     );
     assert!(

@@ -36,11 +36,11 @@ pub use calls::{
 };
 pub use db::{Backend, Store};
 pub use error::StoreError;
-pub use phone_numbers::{NewPhoneNumber, PhoneNumber, PhoneNumberChanges, SmsMode};
-pub use sms::{Conversation, Message, MessageDirection, NewMessage};
 pub use page::{Cursor, DEFAULT_PAGE, MAX_PAGE, Page, PageRequest};
+pub use phone_numbers::{NewPhoneNumber, PhoneNumber, PhoneNumberChanges, SmsMode};
 pub use secrets::SecretsKey;
 pub use sessions::Session;
+pub use sms::{Conversation, Message, MessageDirection, NewMessage};
 pub use stream_tokens::StreamGrant;
 pub use tenants::Tenant;
 pub use tools::{NewTool, Tool, ToolChanges};

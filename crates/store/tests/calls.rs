@@ -22,6 +22,9 @@ fn outbound(agent_id: Option<&str>) -> NewCall<'_> {
         to_number: Some("+15550000002"),
         variables: r#"{"name":"Ada"}"#,
         metadata: "{}",
+        carrier: None,
+        phone_number_id: None,
+        options: "{}",
     }
 }
 
@@ -120,7 +123,7 @@ async fn calls_list_newest_first_with_filters_and_pages(db: TestDatabase) {
             &tenant.id,
             &CallFilter {
                 status: Some(CallStatus::InProgress),
-                agent_id: None,
+                ..CallFilter::default()
             },
             &PageRequest::first(10),
         )

@@ -73,20 +73,25 @@ pub fn custom_tool_names(config: &AgentConfig) -> Vec<String> {
         .collect()
 }
 
-/// The provider clients for an agent's choices.
-pub fn providers_for(
-    registry: &ProviderRegistry,
-    config: &AgentConfig,
-) -> Result<ConversationProviders, RegistryError> {
-    let language = Some(config.language.as_str()).filter(|l| !l.is_empty());
-    let llm_picks: Vec<LlmPick> = config
+/// The agent's LLM choices, first choice first.
+pub fn llm_picks(config: &AgentConfig) -> Vec<LlmPick> {
+    config
         .llm
         .iter()
         .map(|c| LlmPick {
             provider: c.provider.clone(),
             model: c.model.clone(),
         })
-        .collect();
+        .collect()
+}
+
+/// The provider clients for an agent's choices.
+pub fn providers_for(
+    registry: &ProviderRegistry,
+    config: &AgentConfig,
+) -> Result<ConversationProviders, RegistryError> {
+    let language = Some(config.language.as_str()).filter(|l| !l.is_empty());
+    let llm_picks = llm_picks(config);
     let stt_picks: Vec<SttPick> = config
         .stt
         .iter()

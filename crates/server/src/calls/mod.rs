@@ -10,7 +10,7 @@ mod summary;
 pub mod timeline;
 mod tools;
 
-pub use conversation::providers_for;
+pub use conversation::{llm_picks, providers_for};
 pub use recorder::{RecorderSummary, spawn_recorder};
 pub use remote::{Control, RemoteCalls};
 pub use runtime::{CallRuntime, StartError, render, start_agent_call};

@@ -19,6 +19,8 @@ use super::remote::Control;
 use super::summary;
 use super::tools::TenantTools;
 use crate::http::AppState;
+use crate::telephony::charge_carrier_minutes;
+use crate::telephony::options::CallOptions;
 
 /// Why an agent call could not start.
 #[derive(Debug, thiserror::Error)]
@@ -39,7 +41,8 @@ pub enum StartError {
 pub struct CallRuntime {
     tenant_id: String,
     call_id: String,
-    agent_id: String,
+    /// `None` for an agent given inline with the call.
+    agent_id: Option<String>,
     recorder: JoinHandle<RecorderSummary>,
     summary_llm: Arc<dyn ChatModel>,
     llm_name: String,
@@ -55,16 +58,23 @@ pub async fn start_agent_call(
     control: Control,
 ) -> Result<(BrainSpec, CallRuntime), StartError> {
     let call = state.store.get_call(tenant_id, call_id).await?;
-    let agent_id = call.agent_id.clone().ok_or(StartError::NoAgent)?;
-    let config = match &call.user_id {
-        Some(user_id) => {
+    let options = CallOptions::of(&call.options);
+    let agent_id = call.agent_id.clone();
+    let mut config = match (&agent_id, &call.user_id, options.inline_agent) {
+        (_, _, Some(inline)) => inline,
+        (Some(agent_id), Some(user_id), None) => {
             state
                 .store
-                .effective_agent_config(tenant_id, user_id, &agent_id)
+                .effective_agent_config(tenant_id, user_id, agent_id)
                 .await?
         }
-        None => state.store.get_agent(tenant_id, &agent_id).await?.config,
+        (Some(agent_id), None, None) => state.store.get_agent(tenant_id, agent_id).await?.config,
+        (None, _, None) => return Err(StartError::NoAgent),
     };
+    if let Some(max) = options.max_duration_secs {
+        config.max_duration_secs = max;
+        config.duration_warning_secs = config.duration_warning_secs.min(max / 2);
+    }
     let variables: BTreeMap<String, String> =
         serde_json::from_str(&call.variables).map_err(|_| StartError::BadVariables)?;
     let config = render(&config, &variables)?;
@@ -160,8 +170,15 @@ impl CallRuntime {
         let written = (&mut self.recorder).await.unwrap_or_default();
         self.summarise(store).await;
         let (outcome, reason) = outcome_of(&report.end_reason);
+        let ended_at = now_ms();
+        if let Ok(call) = store.get_call(&self.tenant_id, &self.call_id).await {
+            end_carrier_leg(state, &call).await;
+            if let Err(error) = charge_carrier_minutes(state, &call, ended_at).await {
+                tracing::warn!(call_id = %self.call_id, %error, "could not charge the carrier minutes");
+            }
+        }
         let call = match store
-            .finish_call(&self.tenant_id, &self.call_id, outcome, &reason, now_ms())
+            .finish_call(&self.tenant_id, &self.call_id, outcome, &reason, ended_at)
             .await
         {
             Ok(call) => call,
@@ -171,13 +188,14 @@ impl CallRuntime {
             }
         };
         let seconds = call.duration_ms.unwrap_or(0).max(0) as u64 / 1000;
-        if let Err(error) = store
-            .record_agent_usage(
-                &self.tenant_id,
-                &self.agent_id,
-                u32::try_from(seconds).unwrap_or(u32::MAX),
-            )
-            .await
+        if let Some(agent_id) = &self.agent_id
+            && let Err(error) = store
+                .record_agent_usage(
+                    &self.tenant_id,
+                    agent_id,
+                    u32::try_from(seconds).unwrap_or(u32::MAX),
+                )
+                .await
         {
             tracing::warn!(call_id = %self.call_id, %error, "could not count the agent's usage");
         }
@@ -214,6 +232,20 @@ impl CallRuntime {
                 tracing::warn!(call_id = %self.call_id, %error, "the call summary failed");
             }
         }
+    }
+}
+
+/// When the agent ends a carrier call (it closes the stream), the carrier's leg is hung up
+/// too, rather than left to whatever TwiML follows the stream.
+async fn end_carrier_leg(state: &AppState, call: &switchboard_store::Call) {
+    let (Some(carrier), Some(carrier_call_id)) = (&call.carrier, &call.carrier_call_id) else {
+        return;
+    };
+    let Ok(account) = state.carriers.get(carrier) else {
+        return;
+    };
+    if let Err(error) = account.client.hang_up(carrier_call_id).await {
+        tracing::warn!(call_id = %call.id, %error, "could not hang up the carrier leg");
     }
 }
 

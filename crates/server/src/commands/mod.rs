@@ -1,6 +1,7 @@
 //! What each CLI command does.
 
 mod admin;
+mod demo;
 mod fakes;
 
 use crate::cli::{Cli, Command, ConfigCommand};
@@ -10,6 +11,7 @@ use crate::{Server, server, telemetry};
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let loaded = config::load(&cli.overrides())?;
     match cli.command {
+        Some(Command::Serve(args)) if args.demo => demo::serve(loaded.config).await,
         None | Some(Command::Serve(_)) => serve(loaded.config).await,
         Some(Command::Migrate) => {
             telemetry::init(&loaded.config.log, loaded.config.log_format)?;

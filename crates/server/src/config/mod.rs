@@ -4,6 +4,7 @@
 //! environment (`SWITCHBOARD_*`, `__` for nesting, `..._FILE` to read a secret from a file),
 //! then command-line flags. [`load`] merges them and remembers where each value came from.
 
+pub mod carriers;
 mod load;
 pub mod providers;
 mod report;
@@ -17,6 +18,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use switchboard_voice::tools::NetworkPolicy;
 
+pub use carriers::{CarrierConfig, CarrierPrices, TelephonyConfig};
 pub use load::{ConfigError, LoadedConfig, Overrides, load, load_from};
 pub use providers::{ProviderConfig, ProviderKind, VoiceDefaults};
 pub use report::render_report;
@@ -40,7 +42,10 @@ pub struct Config {
     pub auth: AuthConfig,
     pub http: HttpConfig,
     pub media: MediaConfig,
-    pub twilio: TwilioConfig,
+    /// Carrier accounts by name (see docs/telephony.md).
+    pub carriers: BTreeMap<String, CarrierConfig>,
+    /// Rules for every call and number: destinations, limits, defaults.
+    pub telephony: TelephonyConfig,
     /// AI provider accounts by name (see docs/providers.md).
     pub providers: BTreeMap<String, ProviderConfig>,
     /// Which providers calls use by default, and the fallback budgets.
@@ -94,14 +99,6 @@ pub struct MediaConfig {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TwilioConfig {
-    /// The account's auth token. When set, Twilio's media-stream upgrades must carry a valid
-    /// `X-Twilio-Signature`. Secret.
-    pub auth_token: Option<Secret>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SecretsConfig {
     /// The key tenants' secrets are encrypted with at rest: 32 bytes in base64. Unset: a key
     /// generated into `<data_dir>/secret.key` on first start. Secret.
@@ -133,7 +130,8 @@ impl Default for Config {
                 playback_lead_ms: 80,
                 idle_timeout_seconds: 15,
             },
-            twilio: TwilioConfig::default(),
+            carriers: BTreeMap::new(),
+            telephony: TelephonyConfig::default(),
             providers: BTreeMap::new(),
             voice: VoiceDefaults::default(),
             secrets: SecretsConfig::default(),
@@ -178,7 +176,8 @@ impl Config {
     fn validate(&self) -> Result<(), (String, String)> {
         self.validate_fixed()
             .map_err(|(key, expected)| (key.to_owned(), expected))?;
-        providers::validate(&self.providers, &self.voice)
+        providers::validate(&self.providers, &self.voice)?;
+        carriers::validate(&self.carriers, &self.telephony)
     }
 
     fn validate_fixed(&self) -> Result<(), (&'static str, String)> {
@@ -200,11 +199,15 @@ impl Config {
                 ));
             }
         }
-        if self.twilio.auth_token.is_some() && self.public_url.is_none() {
+        let real_carrier = self
+            .carriers
+            .values()
+            .any(|c| c.kind != switchboard_telephony::carrier::CarrierKind::Simulator);
+        if real_carrier && self.public_url.is_none() {
             return Err((
                 "public_url",
-                "the https URL Twilio reaches this server at: with twilio.auth_token set, \
-                 X-Twilio-Signature is checked against it"
+                "the https URL carriers reach this server at: webhooks point there and their \
+                 signatures are checked against it"
                     .into(),
             ));
         }
@@ -257,11 +260,16 @@ impl Config {
 }
 
 /// Keys whose values never appear anywhere: replaced by `<redacted>` in reports.
-const SECRET_KEYS: &[&str] = &["twilio.auth_token", "secrets.key"];
+const SECRET_KEYS: &[&str] = &["secrets.key"];
+
+/// The fields of a provider or carrier account that hold secrets.
+const SECRET_FIELDS: &[&str] = &[".api_key", ".auth_token", ".api_password"];
 
 /// Whether `key` holds a secret: one of [`SECRET_KEYS`] or any provider's `api_key`.
 pub(crate) fn is_secret_key(key: &str) -> bool {
-    SECRET_KEYS.contains(&key) || (key.starts_with("providers.") && key.ends_with(".api_key"))
+    SECRET_KEYS.contains(&key)
+        || ((key.starts_with("providers.") || key.starts_with("carriers."))
+            && SECRET_FIELDS.iter().any(|field| key.ends_with(field)))
 }
 
 /// Shows a value without its secret part: passwords inside URLs are masked.

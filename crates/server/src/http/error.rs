@@ -39,6 +39,17 @@ pub enum ApiError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("the server is busy; try again in {retry_after_secs} s")]
     Unavailable { retry_after_secs: u64 },
+    /// Understood, but refused for a reason the client can act on; `code` names it, e.g.
+    /// `recipient_opted_out` or `destination_not_allowed`.
+    #[error("{message}")]
+    Refused {
+        code: &'static str,
+        field: Option<String>,
+        message: String,
+    },
+    /// A carrier we depend on failed or refused our credentials.
+    #[error("{0}")]
+    BadGateway(String),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -88,6 +99,8 @@ impl ApiError {
             }
             ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::Refused { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
+            ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "carrier_unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -101,7 +114,9 @@ impl IntoResponse for ApiError {
             tracing::error!(error = ?cause, "request failed");
         }
         let field = match &self {
-            ApiError::BadRequest { field, .. } | ApiError::Conflict { field, .. } => field.clone(),
+            ApiError::BadRequest { field, .. }
+            | ApiError::Conflict { field, .. }
+            | ApiError::Refused { field, .. } => field.clone(),
             _ => None,
         };
         let body = ErrorBody {
@@ -169,3 +184,47 @@ impl From<StoreError> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<crate::telephony::TelephonyError> for ApiError {
+    fn from(err: crate::telephony::TelephonyError) -> Self {
+        use crate::telephony::{CarrierLookupError, TelephonyError};
+        use switchboard_telephony::carrier::CarrierError;
+        let refused = |code, field: Option<&str>, message: String| ApiError::Refused {
+            code,
+            field: field.map(str::to_owned),
+            message,
+        };
+        match err {
+            TelephonyError::Invalid { field, message } => ApiError::bad_field(field, message),
+            TelephonyError::DestinationNotAllowed(_) => {
+                refused("destination_not_allowed", Some("to"), err.to_string())
+            }
+            TelephonyError::TooManyCalls { .. } => ApiError::Refused {
+                code: "too_many_live_calls",
+                field: None,
+                message: err.to_string(),
+            },
+            TelephonyError::OptedOut(_) => {
+                refused("recipient_opted_out", Some("to"), err.to_string())
+            }
+            TelephonyError::Lookup(CarrierLookupError::Unknown(_)) => {
+                ApiError::bad_field("carrier", err.to_string())
+            }
+            TelephonyError::Lookup(CarrierLookupError::NoneConfigured) => {
+                refused("no_carrier", None, err.to_string())
+            }
+            TelephonyError::Carrier(CarrierError::OptedOut { to }) => refused(
+                "recipient_opted_out",
+                Some("to"),
+                format!("{to} has opted out of texts from this number (they replied STOP)"),
+            ),
+            TelephonyError::Carrier(
+                e @ (CarrierError::Rejected { .. }
+                | CarrierError::NotFound { .. }
+                | CarrierError::Unsupported { .. }),
+            ) => refused("carrier_refused", None, e.to_string()),
+            TelephonyError::Carrier(e) => ApiError::BadGateway(e.to_string()),
+            TelephonyError::Store(e) => e.into(),
+        }
+    }
+}

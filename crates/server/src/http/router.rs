@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(routes::health::router())
         .merge(crate::media::router())
+        .merge(crate::telephony::webhooks::router())
         // The Swagger UI assets are compiled into the binary (the crate's `vendored` feature).
         .merge(SwaggerUi::new("/docs").url("/v1/openapi.json", openapi))
         .fallback(|| async { ApiError::NotFound })

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::http::Metrics;
 use crate::media::LiveSessions;
 use crate::providers::ProviderRegistry;
+use crate::telephony::CarrierRegistry;
 
 /// What every handler can reach. Cloned per request: everything inside is shared.
 #[derive(Clone)]
@@ -26,10 +27,20 @@ pub struct AppState {
     pub tool_runner: HttpToolRunner,
     /// Remote-controlled calls live on this server.
     pub remote_calls: Arc<RemoteCalls>,
+    /// The operator's carrier accounts.
+    pub carriers: Arc<CarrierRegistry>,
+    /// Where carriers reach us: `public_url`, or the bound local address without one.
+    public_base_url: Arc<str>,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: Config, secrets_key: SecretsKey) -> Self {
+    pub fn new(
+        store: Store,
+        config: Config,
+        secrets_key: SecretsKey,
+        carriers: CarrierRegistry,
+        public_base_url: &str,
+    ) -> Self {
         let limiter = AuthLimiter::new(&config.auth);
         let media = LiveSessions::default();
         let metrics = Metrics::new(media.gauge());
@@ -45,6 +56,13 @@ impl AppState {
             secrets_key: Arc::new(secrets_key),
             tool_runner,
             remote_calls: Arc::default(),
+            carriers: Arc::new(carriers),
+            public_base_url: public_base_url.trim_end_matches('/').into(),
         }
+    }
+
+    /// The base URL carriers call back on (webhooks, media streams).
+    pub fn public_base_url(&self) -> String {
+        self.public_base_url.to_string()
     }
 }

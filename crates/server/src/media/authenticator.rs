@@ -23,10 +23,14 @@ impl StreamAuthenticator for TokenAuthenticator {
         &self,
         start: &StreamStart,
     ) -> impl Future<Output = Result<CallContext, VoiceError>> + Send {
+        // Twilio carries the token as a `<Parameter>`; Telnyx as the base64 `client_state` of
+        // `streaming_start`.
         let presented = start
             .custom_parameters
             .get(STREAM_TOKEN_PARAMETER)
-            .map(|t| token::hash(t));
+            .cloned()
+            .or_else(|| start.client_state.as_deref().and_then(decode_client_state))
+            .map(|t| token::hash(&t));
         let state = self.state.clone();
         let runtime = self.runtime.clone();
         async move {
@@ -74,4 +78,12 @@ impl StreamAuthenticator for TokenAuthenticator {
             Ok(CallContext::new(grant.call_id, brain))
         }
     }
+}
+
+fn decode_client_state(state: &str) -> Option<String> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(state)
+        .ok()?;
+    String::from_utf8(bytes).ok()
 }

@@ -17,10 +17,13 @@ use crate::http::AppState;
 
 pub const TWILIO_PATH: &str = "/media/twilio";
 pub const TELNYX_PATH: &str = "/media/telnyx";
+/// Twilio's protocol for clients that are not a carrier (web calls).
+pub const WEB_PATH: &str = "/media/web";
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(TWILIO_PATH, get(socket::twilio))
+        .route(WEB_PATH, get(socket::web))
         .route(TELNYX_PATH, get(socket::telnyx))
 }
 

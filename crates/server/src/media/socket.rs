@@ -15,28 +15,31 @@ use switchboard_voice::{CloseFrame, Session, SessionConfig, SessionReport, WsIn,
 use super::TWILIO_PATH;
 use super::authenticator::TokenAuthenticator;
 use crate::http::{ApiError, AppState};
+use crate::telephony::urls::WebhookUrls;
 
-/// Twilio: the upgrade must carry a valid `X-Twilio-Signature` when an auth token is configured.
+/// Twilio: with a Twilio (or simulator) carrier configured, the upgrade must carry a valid
+/// `X-Twilio-Signature` from one of them, made over the public `wss://` URL.
 pub async fn twilio(
     State(state): State<AppState>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    if let Some(auth_token) = &state.config.twilio.auth_token {
-        // Configuration requires `public_url` with an auth token: Twilio signs the public URL.
-        let url = state.config.public_ws_url(TWILIO_PATH).unwrap_or_default();
+    let tokens: Vec<String> = state
+        .carriers
+        .accounts()
+        .filter_map(|account| account.twilio_auth_token.as_ref())
+        .map(|token| token.expose().to_owned())
+        .collect();
+    if !tokens.is_empty() {
+        let url = WebhookUrls::new(&state.public_base_url()).media(TWILIO_PATH);
         let presented = headers
             .get(signature::HEADER)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
-        if signature::validate(
-            auth_token.expose(),
-            &url,
-            std::iter::empty::<(&str, &str)>(),
-            presented,
-        )
-        .is_err()
-        {
+        let signed = tokens.iter().any(|token| {
+            signature::validate(token, &url, std::iter::empty::<(&str, &str)>(), presented).is_ok()
+        });
+        if !signed {
             tracing::warn!(%url, "media stream refused: X-Twilio-Signature missing or wrong");
             return ApiError::Forbidden(
                 "the media stream's X-Twilio-Signature is missing or wrong".into(),
@@ -44,6 +47,12 @@ pub async fn twilio(
             .into_response();
         }
     }
+    accept(state, upgrade, Carrier::Twilio)
+}
+
+/// Web calls (browsers, SIP bridges, the load generator): Twilio's protocol, no carrier
+/// signature; the one-time stream token in `start` is the proof.
+pub async fn web(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
     accept(state, upgrade, Carrier::Twilio)
 }
 

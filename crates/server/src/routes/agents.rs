@@ -286,7 +286,7 @@ async fn view(state: &AppState, principal: &Principal, id: &str) -> ApiResult<Ag
 
 /// Every provider an agent names must be configured by the operator (or be `default`) and be
 /// able to fill its role, so a typo is refused now rather than when a call starts.
-fn check_providers(registry: &ProviderRegistry, config: &AgentConfig) -> ApiResult<()> {
+pub(super) fn check_providers(registry: &ProviderRegistry, config: &AgentConfig) -> ApiResult<()> {
     let voices = std::iter::once(("config.voice.provider".to_owned(), &config.voice.provider))
         .chain(
             config

@@ -38,6 +38,23 @@ pub struct CallListQuery {
     status: Option<String>,
     /// Only calls run by this agent.
     agent_id: Option<String>,
+    /// Only calls placed from or to this number of yours.
+    phone_number_id: Option<String>,
+    /// Only calls created at or after this instant (RFC 3339).
+    created_after: Option<String>,
+    /// Only calls created before this instant (RFC 3339).
+    created_before: Option<String>,
+}
+
+fn instant(field: &str, raw: Option<&str>) -> ApiResult<Option<i64>> {
+    raw.map(|raw| {
+        raw.parse::<jiff::Timestamp>()
+            .map(|t| t.as_millisecond())
+            .map_err(|_| {
+                ApiError::bad_field(field, "an RFC 3339 instant such as 2026-11-21T09:00:00Z")
+            })
+    })
+    .transpose()
 }
 
 /// Your tenant's calls, newest first.
@@ -65,6 +82,9 @@ async fn list_calls(
     let filter = CallFilter {
         status,
         agent_id: query.agent_id.as_deref().filter(|a| !a.is_empty()),
+        phone_number_id: query.phone_number_id.as_deref().filter(|n| !n.is_empty()),
+        created_from: instant("created_after", query.created_after.as_deref())?,
+        created_until: instant("created_before", query.created_before.as_deref())?,
     };
     let calls = state
         .store

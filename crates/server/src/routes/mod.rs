@@ -9,6 +9,9 @@ mod calls;
 pub mod health;
 mod me;
 mod members;
+mod messages;
+mod outbound_calls;
+mod phone_numbers;
 mod remote_calls;
 mod tenant;
 mod tools;
@@ -30,6 +33,9 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(agents::router())
         .merge(calls::router())
         .merge(web_calls::router())
+        .merge(outbound_calls::router())
+        .merge(phone_numbers::router())
+        .merge(messages::router())
         .merge(remote_calls::router())
         .merge(tools::router())
         .merge(admin::router())

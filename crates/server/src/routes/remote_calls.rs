@@ -150,7 +150,8 @@ async fn ask(
     }))
 }
 
-/// Says the last words (if any) and hangs up once they have played.
+/// Hangs up. On a remote-controlled call, says the last words (if any) first and returns
+/// once they have played; on any other carrier call, ends it at the carrier.
 #[utoipa::path(post, path = "/v1/calls/{id}/hangup", tag = "calls", security(("bearer" = [])), request_body = HangUp,
     params(("id" = String, Path, description = "Call id")),
     responses((status = 200, body = Outcome), (status = 404, body = ErrorBody)))]
@@ -161,6 +162,11 @@ async fn hang_up(
     ApiJson(body): ApiJson<HangUp>,
 ) -> ApiResult<Json<Outcome>> {
     let last_words = body.text.as_deref().map(|t| text("text", t)).transpose()?;
-    let control = control(&state, &principal, &id)?;
-    Ok(Json(settled(control.hang_up(last_words).await)))
+    if let Ok(control) = control(&state, &principal, &id) {
+        return Ok(Json(settled(control.hang_up(last_words).await)));
+    }
+    // Not remote-controlled here: a carrier call, ended at its carrier.
+    let call = state.store.get_call(principal.tenant_id(), &id).await?;
+    crate::telephony::control::hang_up(&state, &call).await?;
+    Ok(Json(outcome("ended")))
 }

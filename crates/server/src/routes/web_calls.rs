@@ -106,6 +106,13 @@ async fn start_web_call(
                 to_number: None,
                 variables: &variables,
                 metadata: &metadata,
+                carrier: None,
+                phone_number_id: None,
+                options: &crate::telephony::options::CallOptions {
+                    remote: matches!(body.control, ControlChoice::Remote),
+                    ..Default::default()
+                }
+                .to_json(),
             },
         )
         .await?;
@@ -121,7 +128,7 @@ async fn start_web_call(
     };
     let ttl = std::time::Duration::from_secs(state.config.media.stream_token_ttl_seconds);
     let stream_token = tokens::issue(&state.store, &grant, ttl).await?;
-    let stream_url = crate::media::stream_url(&state.config, &headers, crate::media::TWILIO_PATH);
+    let stream_url = crate::media::stream_url(&state.config, &headers, crate::media::WEB_PATH);
     let twiml = twiml::Response::new()
         .connect_stream(
             twiml::Stream::new(&stream_url).parameter(STREAM_TOKEN_PARAMETER, &stream_token),

@@ -28,6 +28,9 @@ async fn new_call(app: &TestApp, tenant_id: &str, agent_id: Option<&str>) -> Cal
                 to_number: Some("+15550000002"),
                 variables: r#"{"name":"Ada"}"#,
                 metadata: r#"{"campaign":"spring"}"#,
+                carrier: None,
+                phone_number_id: None,
+                options: "{}",
             },
         )
         .await

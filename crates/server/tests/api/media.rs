@@ -165,9 +165,15 @@ async fn a_stream_without_a_valid_token_is_closed_with_a_reason(db: TestDatabase
     wait_until_no_live_sessions(&app).await;
 }
 
-async fn twilio_upgrades_must_be_signed_when_an_auth_token_is_set(db: TestDatabase) {
+async fn twilio_upgrades_must_be_signed_when_a_twilio_carrier_is_configured(db: TestDatabase) {
     let app = spawn_app_with(db, |c| {
-        c.twilio.auth_token = Some("twilio-auth-token".into());
+        c.carriers.insert(
+            "tw".into(),
+            toml::from_str(
+                "kind = \"twilio\"\naccount_sid = \"AC0123456789abcdef0123456789abcdef\"\nauth_token = \"twilio-auth-token\"",
+            )
+            .unwrap(),
+        );
         c.public_url = Some("https://switchboard.example.com".into());
     })
     .await;
@@ -374,7 +380,7 @@ switchboard_testkit::on_each_database!(
     the_echo_agent_plays_back_what_the_caller_said,
     caller_speech_over_the_agent_clears_its_audio_within_150_ms,
     a_stream_without_a_valid_token_is_closed_with_a_reason,
-    twilio_upgrades_must_be_signed_when_an_auth_token_is_set,
+    twilio_upgrades_must_be_signed_when_a_twilio_carrier_is_configured,
     malformed_oversized_and_out_of_order_messages_do_not_crash_the_server,
     a_dropped_socket_ends_the_session_and_frees_it,
 );

@@ -40,6 +40,9 @@ async fn another_tenants_objects_are_not_found(db: TestDatabase) {
                 to_number: None,
                 variables: "{}",
                 metadata: "{}",
+                carrier: None,
+                phone_number_id: None,
+                options: "{}",
             },
         )
         .await

@@ -4,7 +4,6 @@
 use super::lifecycle::Call;
 use crate::{Store, StoreError};
 
-
 impl Store {
     /// Records the carrier's id for a call once the carrier accepted it (or announced it).
     pub async fn set_carrier_call_id(

@@ -84,7 +84,6 @@ pub struct CallFilter<'a> {
     pub created_until: Option<i64>,
 }
 
-
 /// The statuses a call can still leave, as an SQL list.
 macro_rules! live_statuses {
     () => {

@@ -99,11 +99,13 @@ impl Store {
         tenant_id: &str,
         id: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sms_conversations SET unread_count = 0 WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant_id)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE sms_conversations SET unread_count = 0 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant_id)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }

@@ -76,9 +76,14 @@ impl Store {
     ) -> Result<Message, StoreError> {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
-        let thread =
-            Self::conversation_for(&mut tx, tenant_id, message.our_number, message.other_number, now)
-                .await?;
+        let thread = Self::conversation_for(
+            &mut tx,
+            tenant_id,
+            message.our_number,
+            message.other_number,
+            now,
+        )
+        .await?;
         let (from, to) = match message.direction {
             MessageDirection::Inbound => (message.other_number, message.our_number),
             MessageDirection::Outbound => (message.our_number, message.other_number),

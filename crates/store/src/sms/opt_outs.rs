@@ -23,7 +23,12 @@ impl Store {
     }
 
     /// `other` opted back in (START); returns whether they had been opted out.
-    pub async fn opt_in(&self, tenant_id: &str, ours: &str, other: &str) -> Result<bool, StoreError> {
+    pub async fn opt_in(
+        &self,
+        tenant_id: &str,
+        ours: &str,
+        other: &str,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "DELETE FROM sms_opt_outs WHERE tenant_id = $1 AND our_number = $2 AND other_number = $3",
         )

@@ -47,6 +47,13 @@ pub trait Carrier: Send + Sync {
         caller_id: &str,
     ) -> BoxFuture<'static, CarrierResult<()>>;
 
+    /// Ends a live call after saying `text` (a voicemail after the beep).
+    fn say_and_hang_up(
+        &self,
+        carrier_call_id: &str,
+        text: &str,
+    ) -> BoxFuture<'static, CarrierResult<()>>;
+
     fn search_numbers(
         &self,
         search: NumberSearch,

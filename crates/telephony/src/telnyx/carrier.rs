@@ -4,8 +4,8 @@ use futures_util::future::BoxFuture;
 
 use super::client::TelnyxClient;
 use crate::carrier::{
-    AvailableNumber, Carrier, CarrierKind, CarrierResult, NumberHooks, NumberSearch, OutboundSms,
-    OwnedNumber, PlaceCall, PlacedCall, RecordingMedia, SentSms,
+    AvailableNumber, Carrier, CarrierError, CarrierKind, CarrierResult, NumberHooks, NumberSearch,
+    OutboundSms, OwnedNumber, PlaceCall, PlacedCall, RecordingMedia, SentSms,
 };
 
 /// Telnyx splits longer texts itself, up to 10 parts of 160 GSM-7 characters \[I\]; we send at
@@ -48,6 +48,22 @@ impl Carrier for TelnyxClient {
             caller_id.to_owned(),
         );
         Box::pin(async move { inner.transfer(&id, &to, &caller_id).await })
+    }
+
+    /// Telnyx speaks with `speak` and reports `call.speak.ended` later; hanging up at once
+    /// would cut the message off, so voicemail drops are not offered on Telnyx yet.
+    fn say_and_hang_up(
+        &self,
+        _carrier_call_id: &str,
+        _text: &str,
+    ) -> BoxFuture<'static, CarrierResult<()>> {
+        let carrier = self.inner.credentials.name.clone();
+        Box::pin(async move {
+            Err(CarrierError::Unsupported {
+                carrier,
+                what: "leaving a voicemail message",
+            })
+        })
     }
 
     fn search_numbers(

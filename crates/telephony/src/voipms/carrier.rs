@@ -49,6 +49,14 @@ impl Carrier for VoipMsClient {
         self.unsupported("transferring calls over its REST API (voice needs SIP)")
     }
 
+    fn say_and_hang_up(
+        &self,
+        _carrier_call_id: &str,
+        _text: &str,
+    ) -> BoxFuture<'static, CarrierResult<()>> {
+        self.unsupported("speaking on calls over its REST API (voice needs SIP)")
+    }
+
     fn search_numbers(
         &self,
         search: NumberSearch,

@@ -79,6 +79,19 @@ impl Inner {
         }
     }
 
+    /// Replaces the call's TwiML with `<Say>text</Say><Hangup/>`: a voicemail after the beep.
+    pub async fn say_and_hang_up(&self, call_sid: &str, text: &str) -> CarrierResult<()> {
+        let twiml = Response::new()
+            .say(text)
+            .hangup()
+            .to_xml_without_declaration();
+        let request = self
+            .request(Method::POST, self.url(&["Calls", call_sid]))
+            .form(&[("Twiml", twiml)]);
+        self.send(request, &format!("call {call_sid}")).await?;
+        Ok(())
+    }
+
     /// Replaces the call's TwiML with a `<Dial>`: Twilio ends the media stream and bridges
     /// the caller to `to`.
     pub async fn transfer(&self, call_sid: &str, to: &str, caller_id: &str) -> CarrierResult<()> {

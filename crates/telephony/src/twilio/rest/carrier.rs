@@ -59,6 +59,15 @@ impl Carrier for TwilioClient {
         self.run(|twilio| async move { twilio.transfer(&sid, &to, &caller_id).await })
     }
 
+    fn say_and_hang_up(
+        &self,
+        carrier_call_id: &str,
+        text: &str,
+    ) -> BoxFuture<'static, CarrierResult<()>> {
+        let (sid, text) = (carrier_call_id.to_owned(), text.to_owned());
+        self.run(|twilio| async move { twilio.say_and_hang_up(&sid, &text).await })
+    }
+
     fn search_numbers(
         &self,
         search: NumberSearch,
