@@ -37,6 +37,16 @@ pub struct CallView {
     pub summary: Option<String>,
     /// The call's total cost in micro-units, fixed when it ended.
     pub cost_micros: Option<i64>,
+    /// The carrier account that carries the call; `null` for web calls.
+    pub carrier: Option<String>,
+    /// The call's id at its carrier (Twilio `CA…`, Telnyx `call_control_id`).
+    pub carrier_call_id: Option<String>,
+    /// Your number the call was placed from or came in on.
+    pub phone_number_id: Option<String>,
+    /// Answering-machine detection's verdict, when it ran: `human`, `machine_…`, `unknown`.
+    pub answered_by: Option<String>,
+    /// Whether `GET /v1/calls/{id}/recording` has audio.
+    pub has_recording: bool,
 }
 
 impl From<Call> for CallView {
@@ -54,6 +64,11 @@ impl From<Call> for CallView {
             from_number: c.from_number,
             to_number: c.to_number,
             duration_ms: c.duration_ms,
+            has_recording: c.recording_url.is_some(),
+            carrier: c.carrier,
+            carrier_call_id: c.carrier_call_id,
+            phone_number_id: c.phone_number_id,
+            answered_by: c.answered_by,
             end_reason: c.end_reason,
             summary: c.summary,
             cost_micros: c.cost_micros,
