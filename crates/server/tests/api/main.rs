@@ -12,6 +12,7 @@ mod media;
 mod members;
 mod operations;
 mod rate_limits;
+mod telephony;
 mod tenancy;
 mod tools;
 mod validation;

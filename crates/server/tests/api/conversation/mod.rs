@@ -7,7 +7,7 @@ mod interruptions;
 mod limits;
 mod remote;
 mod speech_to_speech;
-mod support;
+pub mod support;
 mod tools;
 
 use failures::*;

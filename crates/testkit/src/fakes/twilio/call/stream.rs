@@ -129,9 +129,14 @@ fn after_stream(verb: &StreamVerb) -> Step {
     }
 }
 
-/// Twilio dials only `wss://` URLs without a query string (error 31920 otherwise).
+/// Twilio dials only `wss://` URLs without a query string (error 31920 otherwise). The fake
+/// also takes `ws://` on loopback, where a server under test (or the in-process simulator)
+/// has no TLS and no public URL.
 fn check_stream_url(url: &str) -> Result<(), String> {
-    if !url.starts_with("wss://") {
+    let loopback = ["ws://127.0.0.1:", "ws://localhost:", "ws://[::1]:"]
+        .iter()
+        .any(|prefix| url.starts_with(prefix));
+    if !url.starts_with("wss://") && !loopback {
         return Err(format!(
             "31920 Stream - WebSocket - Handshake Error: {url} is not a wss:// URL"
         ));
