@@ -214,3 +214,93 @@ fn a_bad_value_stops_start_up_naming_the_key_and_its_source() {
         "nothing is created when the configuration is bad"
     );
 }
+
+/// `serve --demo` as the README shows it: it prints a key, a number and Brad's id; a call
+/// placed with one curl reaches the simulated callee, and its transcript reads back.
+#[test]
+fn the_demo_places_a_simulated_call_with_one_request_and_reads_its_transcript() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = switchboard(dir.path())
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .env("SWITCHBOARD_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut welcome = String::new();
+    while !welcome.contains("/transcript") {
+        let line = lines.next().expect("the demo prints its welcome").unwrap();
+        welcome.push_str(&line);
+        welcome.push('\n');
+    }
+    let after = |marker: &str, end: char| -> String {
+        let start = welcome
+            .find(marker)
+            .unwrap_or_else(|| panic!("{marker} in {welcome}"))
+            + marker.len();
+        welcome[start..].chars().take_while(|c| *c != end).collect()
+    };
+    let base = format!("http://{}", after("running on http://", ' '));
+    let key = after("SWITCHBOARD_KEY=", '\n');
+    let request = format!("{{{}}}", after("-d '{", '}'));
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let transcript = runtime.block_on(async {
+        let http = reqwest::Client::new();
+        let call: serde_json::Value = http
+            .post(format!("{base}/v1/calls"))
+            .bearer_auth(&key)
+            .header("content-type", "application/json")
+            .body(request)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = call["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{call}"))
+            .to_owned();
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            assert!(Instant::now() < deadline, "the demo call did not end");
+            let now: serde_json::Value = http
+                .get(format!("{base}/v1/calls/{id}"))
+                .bearer_auth(&key)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if now["status"] == "completed" {
+                break;
+            }
+            assert!(
+                ["queued", "ringing", "in_progress"].contains(&now["status"].as_str().unwrap()),
+                "{now}"
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        http.get(format!("{base}/v1/calls/{id}/transcript"))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    });
+    let _ = child.kill();
+    let lines = transcript["data"].as_array().unwrap();
+    let speakers: Vec<&str> = lines
+        .iter()
+        .map(|l| l["speaker"].as_str().unwrap())
+        .collect();
+    assert_eq!(&speakers[..3], ["agent", "caller", "agent"], "{transcript}");
+    assert_eq!(lines[1]["text"], "Hello, can you hear me?");
+}

@@ -12,7 +12,7 @@ use switchboard_telephony::carrier::NumberSearch;
 use switchboard_testkit::fakes::suite::{FakeSuite, SuiteConfig};
 
 use crate::auth::{password, token};
-use crate::config::{CarrierConfig, Config, ProviderConfig, VoiceDefaults};
+use crate::config::{CarrierConfig, Config, ProviderConfig};
 use crate::http::AppState;
 use crate::telephony::numbers::{self, Acquire, NewNumber};
 use crate::{Server, server, telemetry};
@@ -24,7 +24,14 @@ const SIMULATOR: &str = "simulator";
 #[derive(Deserialize)]
 struct SuiteProviders {
     providers: BTreeMap<String, ProviderConfig>,
-    voice: VoiceDefaults,
+    voice: SuiteVoice,
+}
+
+#[derive(Deserialize)]
+struct SuiteVoice {
+    stt: Vec<String>,
+    llm: Vec<String>,
+    tts: Vec<String>,
 }
 
 pub async fn serve(mut config: Config) -> anyhow::Result<()> {

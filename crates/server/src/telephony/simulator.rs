@@ -51,16 +51,16 @@ impl Simulator {
     }
 }
 
-/// Answers, lets the agent greet, says something, listens, says something, hangs up.
+/// Answers, lets the agent greet, says one sentence, listens to the answer, hangs up.
 fn callee_script() -> anyhow::Result<Script> {
-    let speech = Utterance::from_wav_bytes(SPEECH)?;
+    let wav = switchboard_audio::wav::parse(SPEECH)?;
+    // The fixture's first sentence: 0.4 s to 3.86 s, 8 mu-law bytes a millisecond.
+    let sentence = Utterance::from_mulaw(wav.data[400 * 8..3858 * 8].to_vec());
     let quiet = Duration::from_millis(800);
     let patience = Duration::from_secs(15);
     Ok(Script::new()
         .wait_for_agent(quiet, patience)
-        .say(speech.clone())
-        .wait_for_agent(quiet, patience)
-        .say(speech)
+        .say(sentence)
         .wait_for_agent(quiet, patience)
         .hangup())
 }
