@@ -36,6 +36,10 @@ struct SuiteVoice {
 
 pub async fn serve(mut config: Config) -> anyhow::Result<()> {
     telemetry::init(&config.log, config.log_format)?;
+    // The demo's tenant and calls stay out of the real database unless one is configured.
+    if config.database_url.is_none() && config.data_dir == Config::default().data_dir {
+        config.data_dir = config.data_dir.join("demo");
+    }
     let suite = FakeSuite::start(&SuiteConfig {
         base_port: 0,
         ..SuiteConfig::default()
@@ -184,7 +188,7 @@ whose callee is a scripted person. Your demo API key (new on every start):
 
   export SWITCHBOARD_KEY={api_key}
 
-Place a call from your demo number {number} with Brad answering:
+Have Brad (a seeded persona) call the simulated person at {callee} from your demo number {number}:
 
   curl -s http://{address}/v1/calls -H "Authorization: Bearer $SWITCHBOARD_KEY" \
     -H 'content-type: application/json' \
