@@ -1,12 +1,14 @@
 //! Telephony end to end with the Twilio fake: calls out and in, webhooks, numbers.
 
 mod inbound;
+mod machines;
 mod numbers;
 mod outbound;
 mod support;
 mod webhooks;
 
 use inbound::*;
+use machines::*;
 use numbers::*;
 use outbound::*;
 use webhooks::*;
@@ -23,4 +25,6 @@ switchboard_testkit::on_each_database!(
     webhooks_work_behind_a_reverse_proxy_with_a_path_prefix,
     numbers_are_searched_provisioned_pointed_at_us_and_released,
     importing_a_number_the_account_does_not_hold_is_refused,
+    a_recorded_call_serves_its_recording_through_the_api,
+    answering_machines_get_the_calls_policy,
 );
