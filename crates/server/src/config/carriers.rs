@@ -69,8 +69,10 @@ pub struct CarrierPrices {
 pub struct TelephonyConfig {
     /// The carrier numbers are searched and bought at when a request names none.
     pub default_carrier: Option<String>,
-    /// E.164 prefixes outbound calls and texts may go to, e.g. `["+1", "+44"]`. Calls to
-    /// anywhere else are refused (toll fraud is the usual way a leaked key costs money).
+    /// E.164 prefixes outbound calls and texts may go to, e.g. `["+1", "+44"]` (in the
+    /// environment: `+1,+44`). Calls to anywhere else are refused (toll fraud is the usual way
+    /// a leaked key costs money).
+    #[serde(deserialize_with = "super::providers::names")]
     pub allowed_destinations: Vec<String>,
     /// Live calls (queued, ringing or in progress) one tenant may have at once.
     pub max_concurrent_calls_per_tenant: u32,

@@ -189,7 +189,7 @@ impl Default for VoiceDefaults {
 }
 
 /// A list of names from TOML (`["a", "b"]`) or from an environment variable (`a,b`).
-fn names<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+pub(super) fn names<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Names {

@@ -259,7 +259,12 @@ fn secrets_stay_out_of_errors_debug_and_reports() {
         dir.path(),
         &[
             ("SWITCHBOARD_DATABASE_URL", url),
-            ("SWITCHBOARD_TWILIO__AUTH_TOKEN", "tw-secret-123"),
+            ("SWITCHBOARD_CARRIERS__TW__KIND", "twilio"),
+            (
+                "SWITCHBOARD_CARRIERS__TW__ACCOUNT_SID",
+                "AC0123456789abcdef0123456789abcdef",
+            ),
+            ("SWITCHBOARD_CARRIERS__TW__AUTH_TOKEN", "tw-secret-123"),
             ("SWITCHBOARD_PUBLIC_URL", "https://sb.example.com"),
         ],
     )
@@ -417,4 +422,64 @@ fn a_configured_secrets_key_wins_is_checked_and_stays_secret() {
         "{err}"
     );
     assert!(!err.contains(short), "{err}");
+}
+
+#[test]
+fn carriers_need_their_credentials_and_their_secrets_stay_hidden() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("switchboard.toml"),
+        "public_url = \"https://sb.example\"\n[carriers.tw]\nkind = \"twilio\"\n\
+         account_sid = \"AC0123456789abcdef0123456789abcdef\"\n",
+    )
+    .unwrap();
+    let err = load_in(dir.path(), &[]).unwrap_err().to_string();
+    assert!(err.contains("`carriers.tw.auth_token`"), "{err}");
+
+    std::fs::write(
+        dir.path().join("switchboard.toml"),
+        "[carriers.tw]\nkind = \"twilio\"\naccount_sid = \"AC0123456789abcdef0123456789abcdef\"\n\
+         auth_token = \"tw-secret-987\"\n",
+    )
+    .unwrap();
+    let err = load_in(dir.path(), &[]).unwrap_err().to_string();
+    assert!(
+        err.contains("`public_url`"),
+        "a real carrier needs the public URL: {err}"
+    );
+
+    let loaded = load_in(
+        dir.path(),
+        &[
+            ("SWITCHBOARD_PUBLIC_URL", "https://sb.example"),
+            ("SWITCHBOARD_TELEPHONY__ALLOWED_DESTINATIONS", "+1,+44"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(loaded.config.telephony.allowed_destinations, ["+1", "+44"]);
+    let report = render_report(&loaded);
+    assert!(report.contains("carriers.tw.auth_token"), "{report}");
+    assert!(!report.contains("tw-secret-987"), "{report}");
+
+    let err = load_in(
+        dir.path(),
+        &[
+            ("SWITCHBOARD_PUBLIC_URL", "https://sb.example"),
+            ("SWITCHBOARD_TELEPHONY__ALLOWED_DESTINATIONS", "1"),
+        ],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("`telephony.allowed_destinations`") && err.contains("E.164"),
+        "{err}"
+    );
+
+    // The simulator needs nothing, not even a public URL.
+    std::fs::write(
+        dir.path().join("switchboard.toml"),
+        "[carriers.sim]\nkind = \"simulator\"\n",
+    )
+    .unwrap();
+    assert!(load_in(dir.path(), &[]).is_ok());
 }
