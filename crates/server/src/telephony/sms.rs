@@ -29,9 +29,6 @@ pub async fn send(
     to: &E164,
     body: &str,
 ) -> Result<Message, TelephonyError> {
-    if !to.matches_any(&state.config.telephony.allowed_destinations) {
-        return Err(TelephonyError::DestinationNotAllowed(to.to_string()));
-    }
     if state
         .store
         .is_opted_out(&number.tenant_id, &number.phone_number, to.as_str())
@@ -42,13 +39,18 @@ pub async fn send(
     deliver(state, number, to.as_str(), body).await
 }
 
-/// Sends without the opt-out check: the confirmations of STOP and START themselves.
+/// Sends without the opt-out check: the confirmations of STOP and START themselves. Every
+/// text, automatic replies included, goes only to the allowed destinations.
 async fn deliver(
     state: &AppState,
     number: &PhoneNumber,
     to: &str,
     body: &str,
 ) -> Result<Message, TelephonyError> {
+    let allowed = &state.config.telephony.allowed_destinations;
+    if !E164::parse(to).is_ok_and(|to| to.matches_any(allowed)) {
+        return Err(TelephonyError::DestinationNotAllowed(to.to_owned()));
+    }
     if !number.sms() {
         return Err(TelephonyError::invalid(
             "from",
@@ -145,15 +147,22 @@ pub async fn receive(
             },
         )
         .await?;
+    // A carrier that answers the keywords itself would have the texter hear everything twice.
+    let carrier_answers = answers_keywords_itself(state, number);
     let reply = match Keyword::of(body) {
-        Some(Keyword::Stop) => store
-            .opt_out(tenant_id, &number.phone_number, from)
-            .await?
-            .then(|| STOP_CONFIRMATION.to_owned()),
-        Some(Keyword::Start) => store
-            .opt_in(tenant_id, &number.phone_number, from)
-            .await?
-            .then(|| START_CONFIRMATION.to_owned()),
+        Some(Keyword::Stop) => {
+            let news = store.opt_out(tenant_id, &number.phone_number, from).await?;
+            (news && !carrier_answers).then(|| STOP_CONFIRMATION.to_owned())
+        }
+        Some(Keyword::Start) => {
+            if store.opt_in(tenant_id, &number.phone_number, from).await? {
+                (!carrier_answers).then(|| START_CONFIRMATION.to_owned())
+            } else {
+                // "Yes" from someone who never opted out is an answer, not a keyword.
+                auto_response(state, number, from).await?
+            }
+        }
+        Some(Keyword::Help) if carrier_answers => None,
         Some(Keyword::Help) => Some(
             store
                 .get_tenant(tenant_id)
@@ -161,23 +170,7 @@ pub async fn receive(
                 .sms_help_text
                 .unwrap_or_else(|| state.config.telephony.default_sms_help_text.clone()),
         ),
-        None => {
-            if store
-                .is_opted_out(tenant_id, &number.phone_number, from)
-                .await?
-            {
-                None
-            } else {
-                match number.sms_mode() {
-                    SmsMode::Off => None,
-                    SmsMode::Template => number.sms_template.clone(),
-                    SmsMode::Agent => {
-                        spawn_agent_reply(state.clone(), number.clone(), from.to_owned());
-                        None
-                    }
-                }
-            }
-        }
+        None => auto_response(state, number, from).await?,
     };
     if let Some(reply) = reply {
         let state = state.clone();
@@ -190,6 +183,39 @@ pub async fn receive(
         });
     }
     Ok(())
+}
+
+/// The number's own answer to an ordinary text: a template, or its agent's reply (sent in
+/// the background); none for someone who opted out.
+async fn auto_response(
+    state: &AppState,
+    number: &PhoneNumber,
+    from: &str,
+) -> Result<Option<String>, TelephonyError> {
+    if state
+        .store
+        .is_opted_out(&number.tenant_id, &number.phone_number, from)
+        .await?
+    {
+        return Ok(None);
+    }
+    Ok(match number.sms_mode() {
+        SmsMode::Off => None,
+        SmsMode::Template => number.sms_template.clone(),
+        SmsMode::Agent => {
+            spawn_agent_reply(state.clone(), number.clone(), from.to_owned());
+            None
+        }
+    })
+}
+
+/// Twilio (and the simulator, which is Twilio) confirms STOP and START and answers HELP on
+/// its own, then still forwards the text to us.
+fn answers_keywords_itself(state: &AppState, number: &PhoneNumber) -> bool {
+    state
+        .carriers
+        .get(&number.carrier)
+        .is_ok_and(|account| account.speaks_twilio())
 }
 
 /// The number's agent writes a reply from the thread so far, by text.

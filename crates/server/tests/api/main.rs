@@ -10,6 +10,7 @@ mod helpers;
 mod logs;
 mod media;
 mod members;
+mod messaging;
 mod operations;
 mod rate_limits;
 mod telephony;

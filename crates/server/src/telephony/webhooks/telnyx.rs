@@ -152,7 +152,10 @@ async fn call_event(
         }
         Event::CallAnswered(answered) => {
             let leg = answered.leg.call_control_id.clone();
-            if let Some(call) = known(&leg).await? {
+            // A late answer for a call that has already ended must not stream it again.
+            if let Some(call) = known(&leg).await?
+                && !call.status().is_terminal()
+            {
                 status::apply(&state, &call, CarrierProgress::Answered).await?;
                 stream(&state, &telnyx, &call, &leg).await?;
             }
