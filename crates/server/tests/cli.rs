@@ -296,6 +296,7 @@ fn the_demo_places_a_simulated_call_with_one_request_and_reads_its_transcript() 
             .unwrap()
     });
     let _ = child.kill();
+    let _ = child.wait();
     let lines = transcript["data"].as_array().unwrap();
     let speakers: Vec<&str> = lines
         .iter()

@@ -233,6 +233,15 @@ async fn messaging_event(
     if !state.store.first_receipt("telnyx", &envelope.id).await? {
         return Ok(().into_response());
     }
+    if let Event::MessageSent(report) | Event::MessageFinalized(report) = &envelope.event
+        && let Some(status) = &report.status
+    {
+        let error = report.error_codes.first().map(String::as_str);
+        state
+            .store
+            .update_message_status(&account.name, &report.id, status, error)
+            .await?;
+    }
     if let Event::MessageReceived(message) = envelope.event {
         match state
             .store

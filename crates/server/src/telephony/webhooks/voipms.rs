@@ -51,6 +51,12 @@ async fn inbound_sms(
     }
     let message = voipms::callback::InboundSms::from_query(&params)
         .map_err(|e| WebhookError::BadRequest(e.to_string()))?;
+    // The secret is per number: a text the URL's number did not receive is not ours to file.
+    if message.to != number.phone_number {
+        return Err(WebhookError::BadRequest(
+            "the text's `to` is not the number this callback URL belongs to".into(),
+        ));
+    }
     let key = message.dedupe_key();
     if state.store.first_receipt("voipms-sms", &key).await? {
         sms::receive(
