@@ -172,7 +172,9 @@ impl CallRuntime {
         let (outcome, reason) = outcome_of(&report.end_reason);
         let ended_at = now_ms();
         if let Ok(call) = store.get_call(&self.tenant_id, &self.call_id).await {
-            end_carrier_leg(state, &call).await;
+            let transferring = matches!(&report.end_reason,
+                EndReason::HungUp { reason } if reason.starts_with("transfer to "));
+            end_carrier_leg(state, &call, transferring).await;
             if let Err(error) = charge_carrier_minutes(state, &call, ended_at).await {
                 tracing::warn!(call_id = %self.call_id, %error, "could not charge the carrier minutes");
             }
@@ -236,16 +238,36 @@ impl CallRuntime {
 }
 
 /// When the agent ends a carrier call (it closes the stream), the carrier's leg is hung up
-/// too, rather than left to whatever TwiML follows the stream.
-async fn end_carrier_leg(state: &AppState, call: &switchboard_store::Call) {
+/// too, or moved on when the agent transferred it. On Twilio the `<Connect action>` that
+/// follows the stream dials the transfer, so only other carriers are asked here.
+async fn end_carrier_leg(state: &AppState, call: &switchboard_store::Call, transferring: bool) {
     let (Some(carrier), Some(carrier_call_id)) = (&call.carrier, &call.carrier_call_id) else {
         return;
     };
     let Ok(account) = state.carriers.get(carrier) else {
         return;
     };
-    if let Err(error) = account.client.hang_up(carrier_call_id).await {
-        tracing::warn!(call_id = %call.id, %error, "could not hang up the carrier leg");
+    let target = if transferring {
+        crate::telephony::transfer_target(state, call)
+            .await
+            .ok()
+            .flatten()
+    } else {
+        None
+    };
+    let done = match target {
+        Some(_) if account.speaks_twilio() => return,
+        Some(to) => {
+            let caller_id = call.from_number.clone().unwrap_or_default();
+            account
+                .client
+                .transfer(carrier_call_id, to.as_str(), &caller_id)
+                .await
+        }
+        None => account.client.hang_up(carrier_call_id).await,
+    };
+    if let Err(error) = done {
+        tracing::warn!(call_id = %call.id, %error, "could not end or transfer the carrier leg");
     }
 }
 

@@ -17,6 +17,7 @@ mod status;
 pub mod urls;
 pub mod webhooks;
 
+pub use answer::transfer_target;
 pub use error::TelephonyError;
 pub use finish::charge_carrier_minutes;
 pub use registry::{CarrierAccount, CarrierLookupError, CarrierRegistry};

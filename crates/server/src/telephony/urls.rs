@@ -29,6 +29,14 @@ impl WebhookUrls {
         format!("{}/webhooks/twilio/voice?call_id={call_id}", self.base)
     }
 
+    /// Where Twilio asks what to do once a call's media stream has ended.
+    pub fn twilio_after_stream(&self, call_id: &str) -> String {
+        format!(
+            "{}/webhooks/twilio/after-stream?call_id={call_id}",
+            self.base
+        )
+    }
+
     pub fn twilio_call_status(&self, call_id: &str) -> String {
         format!("{}/webhooks/twilio/status?call_id={call_id}", self.base)
     }

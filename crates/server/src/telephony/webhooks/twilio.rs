@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/webhooks/twilio/voice", post(voice))
         .route("/webhooks/twilio/status", post(status_callback))
+        .route("/webhooks/twilio/after-stream", post(after_stream))
         .route("/webhooks/twilio/amd", post(machine_detection))
         .route("/webhooks/twilio/recording", post(recording))
         .route("/webhooks/twilio/sms", post(inbound_sms))
@@ -198,6 +199,21 @@ async fn voice(
         Inbound::Answer(call) => Ok(xml(answer::connect_twiml(&state, &call).await?)),
         Inbound::Refuse(message) => refuse(message),
     }
+}
+
+/// The media stream ended (`<Connect action>`): transfer the call if the agent asked to,
+/// else hang up.
+async fn after_stream(
+    State(state): State<AppState>,
+    Query(target): Query<Target>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebhookError> {
+    let request = Signed::new(&state, &uri, &headers, &body);
+    let call_id = target.call_id.as_deref().ok_or(WebhookError::NotFound)?;
+    let call = signed_call(&state, call_id, &request).await?;
+    Ok(xml(answer::after_stream_twiml(&state, &call).await?))
 }
 
 /// Call progress. Duplicates (same sequence number) and stale statuses change nothing.

@@ -19,6 +19,7 @@ switchboard_testkit::on_each_database!(
     duplicated_and_reordered_callbacks_change_nothing,
     calls_are_refused_when_they_break_the_rules,
     a_live_call_can_be_hung_up_and_transferred,
+    the_agent_transfers_a_call_to_a_human,
     an_inbound_call_is_answered_by_the_numbers_agent,
     a_number_without_an_agent_says_so_and_hangs_up,
     a_webhook_with_a_bad_signature_is_refused_and_stores_nothing,

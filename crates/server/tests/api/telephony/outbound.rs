@@ -12,8 +12,11 @@ use switchboard_testkit::caller::Script;
 use switchboard_testkit::fakes::twilio::{CallbackDelivery, Callee, FakeTwilio};
 
 use super::support::*;
-use crate::conversation::support::{Fakes, lines, ms, persona, phrases, transcript};
+use crate::conversation::support::{
+    BRAD_VOICE, Fakes, agent, lines, ms, persona, phrases, transcript,
+};
 use crate::helpers::{expect_error, read};
+use switchboard_testkit::fakes::llm::Reply;
 
 pub async fn an_outbound_call_rings_talks_and_ends_with_its_transcript_and_costs(db: TestDatabase) {
     let fakes = Fakes::start(
@@ -57,7 +60,7 @@ pub async fn an_outbound_call_rings_talks_and_ends_with_its_transcript_and_costs
         .unwrap();
     assert_eq!(record.status, CallStatus::Completed);
     assert!(
-        record.documents[0].twiml.contains("<Connect><Stream"),
+        record.documents[0].twiml.contains("<Stream url="),
         "{:?}",
         record.documents
     );
@@ -195,8 +198,11 @@ pub async fn calls_are_refused_when_they_break_the_rules(db: TestDatabase) {
     expect_error(voicemail, StatusCode::BAD_REQUEST, "invalid_request").await;
     assert_eq!(twilio.calls().len(), 0, "nothing reached the carrier");
 
-    // One live call at a time: the second is refused while the first rings.
-    twilio.set_callee(CALLEE, Callee::NoAnswer);
+    // One live call at a time: the second is refused while the first is on.
+    twilio.set_callee(
+        CALLEE,
+        Callee::Answer(Script::new().pause(ms(20_000)).hangup()),
+    );
     let first = place_call(&app, &ada, &brad, CALLEE).await;
     let second = post(json!({"agent_id": brad, "from": OURS, "to": CALLEE,
                              "variables": {"caller_name": "Ada"}}))
@@ -207,7 +213,16 @@ pub async fn calls_are_refused_when_they_break_the_rules(db: TestDatabase) {
         "too_many_live_calls",
     )
     .await;
-    ended(&app, &ada, first["id"].as_str().unwrap()).await;
+    let first_id = first["id"].as_str().unwrap();
+    let hangup = app
+        .post(
+            &format!("/v1/calls/{first_id}/hangup"),
+            &ada.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(hangup.status(), StatusCode::OK);
+    ended(&app, &ada, first_id).await;
 }
 
 pub async fn a_live_call_can_be_hung_up_and_transferred(db: TestDatabase) {
@@ -277,4 +292,64 @@ async fn wait_for_status(
         tokio::time::sleep(ms(50)).await;
     }
     panic!("call {call_id} never reached {status}");
+}
+
+/// The agent's `transfer_call` tool: it says its last words, the stream closes, and the
+/// `<Connect action>` that follows dials the number the agent chose.
+pub async fn the_agent_transfers_a_call_to_a_human(db: TestDatabase) {
+    let fakes = Fakes::start(&["Can I talk to a person?"], &[]).await;
+    fakes.llm.push(Reply::tool_call(
+        "call_1",
+        "transfer_call",
+        r#"{"to": "+14155550177"}"#,
+    ));
+    fakes.llm.push(Reply::text("Putting you through now."));
+    let [ask, ..] = phrases();
+    let twilio = FakeTwilio::start(
+        twilio_config().callee(
+            CALLEE,
+            Callee::Answer(
+                Script::new()
+                    .wait_for_agent(ms(600), ms(10_000))
+                    .say(ask)
+                    .pause(ms(20_000))
+                    .hangup(),
+            ),
+        ),
+    )
+    .await
+    .unwrap();
+    let app = spawn(db, &twilio, &fakes).await;
+    let ada = app.signup("ada@example.com", "Ada's").await;
+    import_number(&app, &ada, None).await;
+    let receptionist = agent(
+        &app,
+        &ada,
+        json!({
+            "system_prompt": "You are a receptionist.",
+            "first_message": "Front desk, how can I help?",
+            "voice": {"provider": "default", "voice_id": BRAD_VOICE},
+            "tools": ["transfer_call"]
+        }),
+    )
+    .await;
+    let call = place_call(&app, &ada, &receptionist, CALLEE).await;
+    let sid = call["carrier_call_id"].as_str().unwrap().to_owned();
+    let record = twilio
+        .wait_for_call_end(&sid, Duration::from_secs(60))
+        .await
+        .unwrap();
+    let transfers = record.transfers();
+    assert_eq!(transfers.len(), 1, "{:?}", record.events);
+    assert_eq!(transfers[0].to, "+14155550177");
+    assert_eq!(transfers[0].caller_id.as_deref(), Some(OURS));
+    let call = ended(&app, &ada, call["id"].as_str().unwrap()).await;
+    assert_eq!(call["status"], "completed", "{call}");
+    assert!(
+        call["end_reason"]
+            .as_str()
+            .unwrap()
+            .contains("transfer to +14155550177"),
+        "{call}"
+    );
 }
