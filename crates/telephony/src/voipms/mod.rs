@@ -15,3 +15,4 @@ mod status;
 
 pub use client::VoipMsClient;
 pub use config::VoipMsCredentials;
+pub use sms::{SmsQuery, StoredSms};

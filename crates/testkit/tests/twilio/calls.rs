@@ -400,10 +400,18 @@ async fn hanging_up_ends_a_live_call_and_an_unknown_one_is_already_over() {
         .unwrap()
         .carrier_call_id;
     server.stream_started().await;
+    let live = twilio.fetch_call(&sid).await.unwrap();
+    assert_eq!(
+        (live.sid.as_str(), live.status),
+        (sid.as_str(), CallStatus::InProgress)
+    );
     twilio.hang_up(&sid).await.unwrap();
     let record = fake.wait_for_call_end(&sid, ms(5000)).await.unwrap();
     assert_eq!(record.status, CallStatus::Completed);
     assert_eq!(record.caller_report().unwrap().ended_by, CallEnd::Stopped);
+    let over = twilio.fetch_call(&sid).await.unwrap();
+    assert_eq!(over.status, CallStatus::Completed);
+    assert!(over.duration_secs.is_some(), "{over:?}");
     assert_eq!(
         server.streams()[0].events.last().map(String::as_str),
         Some("stop")
@@ -417,6 +425,14 @@ async fn hanging_up_ends_a_live_call_and_an_unknown_one_is_already_over() {
         .hang_up("CA00000000000000000000000000000000")
         .await
         .expect("20404 means already over");
+    let missing = twilio
+        .fetch_call("CA00000000000000000000000000000000")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(missing, CarrierError::NotFound { .. }),
+        "{missing:?}"
+    );
     let unknown = twilio
         .transfer("CA00000000000000000000000000000000", THEM, OURS)
         .await

@@ -1,7 +1,9 @@
 //! The inbound-SMS URL callback: the fake fills our template, we read it, `ok` stops retries.
 
-use switchboard_telephony::carrier::Carrier;
+use switchboard_telephony::carrier::{Carrier, OutboundSms};
+use switchboard_telephony::voipms::SmsQuery;
 use switchboard_telephony::voipms::callback::{CallbackError, InboundSms, REPLY, url_template};
+use switchboard_testkit::fakes::Recorded;
 
 use super::support::*;
 
@@ -101,4 +103,64 @@ fn a_callback_without_a_required_field_says_which() {
     assert_eq!(unfilled.to, "+13055550001");
     assert_eq!((unfilled.id, unfilled.date), (None, None));
     assert_eq!(unfilled.message, "", "an empty text is still a message");
+}
+
+#[tokio::test]
+async fn get_sms_lists_what_came_in_and_went_out_newest_first() {
+    let fake = fake().await;
+    let receiver = Receiver::start(200, REPLY).await;
+    provisioned(&fake, &receiver).await;
+    let client = client(&fake);
+    assert!(
+        client
+            .get_sms(&SmsQuery::default())
+            .await
+            .unwrap()
+            .is_empty(),
+        "no_sms is empty"
+    );
+
+    fake.inbound_sms("3055559999", "3055550001", "Are you open today?")
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    client
+        .send_sms(OutboundSms {
+            from: "+13055550001".into(),
+            to: "+13055559999".into(),
+            body: "Until 6 pm.".into(),
+            status_url: None,
+        })
+        .await
+        .unwrap();
+
+    let all = client.get_sms(&SmsQuery::default()).await.unwrap();
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(
+        (all[0].message.as_str(), all[0].received),
+        ("Until 6 pm.", false)
+    );
+    assert_eq!(
+        (all[1].message.as_str(), all[1].received),
+        ("Are you open today?", true)
+    );
+    assert_eq!(all[1].did, "+13055550001");
+    assert_eq!(all[1].contact, "+13055559999");
+    let received = client
+        .get_sms(&SmsQuery {
+            did: Some("+13055550001".into()),
+            received_only: true,
+            limit: Some(10),
+            ..SmsQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].id, all[1].id);
+    let Some(Recorded::Http { query, .. }) = fake.recorder().all().into_iter().last() else {
+        panic!("the fake saw the request");
+    };
+    assert!(
+        query.contains("method=getSMS") && query.contains("type=1"),
+        "{query}"
+    );
 }

@@ -4,13 +4,31 @@ use reqwest::Method;
 use serde::Deserialize;
 
 use super::client::Inner;
+use super::client::TwilioClient;
 use crate::carrier::{CarrierError, CarrierResult, MachineDetection, PlaceCall, PlacedCall};
+use crate::twilio::callbacks::CallStatus;
 use crate::twiml::{Dial, Response};
 
-/// The call resource's fields we read.
+/// The call resource's fields we read. Twilio writes `duration` as a string.
 #[derive(Debug, Deserialize)]
 struct CallResource {
     sid: String,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    duration: Option<String>,
+    #[serde(default)]
+    answered_by: Option<String>,
+}
+
+/// A call as Twilio sees it now (`GET …/Calls/{CA}.json`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSnapshot {
+    pub sid: String,
+    pub status: CallStatus,
+    /// Seconds it was connected, once it is over.
+    pub duration_secs: Option<u64>,
+    pub answered_by: Option<String>,
 }
 
 /// The `Calls.json` form for `call`. Progress is asked for at every step, so the status
@@ -103,6 +121,28 @@ impl Inner {
             .form(&[("Twiml", twiml)]);
         self.send(request, &format!("call {call_sid}")).await?;
         Ok(())
+    }
+}
+
+impl TwilioClient {
+    /// Where a call stands at Twilio: to reconcile a call whose callbacks never came.
+    pub async fn fetch_call(&self, call_sid: &str) -> CarrierResult<CallSnapshot> {
+        let inner = &self.inner;
+        let request = inner.request(Method::GET, inner.url(&["Calls", call_sid]));
+        let call: CallResource = inner
+            .send_json(request, &format!("call {call_sid}"))
+            .await?;
+        let raw_status = call.status.unwrap_or_default();
+        let status = CallStatus::parse(&raw_status).ok_or_else(|| CarrierError::Protocol {
+            carrier: inner.credentials.name.clone(),
+            reason: format!("call {call_sid} has an unknown status {raw_status:?}"),
+        })?;
+        Ok(CallSnapshot {
+            sid: call.sid,
+            status,
+            duration_secs: call.duration.and_then(|d| d.parse().ok()),
+            answered_by: call.answered_by,
+        })
     }
 }
 

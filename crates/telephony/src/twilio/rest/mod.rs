@@ -26,5 +26,6 @@ mod messages;
 mod numbers;
 mod recordings;
 
+pub use calls::CallSnapshot;
 pub use client::{ConfigError, TwilioClient};
 pub use credentials::{DEFAULT_BASE_URL, TwilioCredentials, TwilioTimeouts};

@@ -32,9 +32,19 @@ pub(super) async fn send(shared: &Shared, from: &str, to: &str, message: &str) -
         state.next_inbound_id += 1;
         (template, retry, state.next_inbound_id.to_string())
     };
-    let date = jiff::Timestamp::now()
-        .strftime("%Y-%m-%d %H:%M:%S")
-        .to_string();
+    let date = super::methods::now_date();
+    shared
+        .state
+        .lock()
+        .expect("state lock")
+        .received
+        .push(super::FakeReceivedSms {
+            id: id.clone(),
+            did: to.to_owned(),
+            contact: from.to_owned(),
+            message: message.to_owned(),
+            date: date.clone(),
+        });
     let values = [
         ("{FROM}", from),
         ("{TO}", to),

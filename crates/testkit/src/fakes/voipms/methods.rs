@@ -89,6 +89,7 @@ fn answer(shared: &Shared, params: &Params) -> Value {
         "setSMS" => set_sms(shared, params),
         "cancelDID" => cancel(shared, params),
         "sendSMS" => send_sms(shared, params),
+        "getSMS" => get_sms(shared, params),
         _ => Err("invalid_method"),
     };
     result.unwrap_or_else(status)
@@ -250,6 +251,67 @@ fn send_sms(shared: &Shared, params: &Params) -> Reply {
         did: did.to_owned(),
         dst: dst.to_owned(),
         message: message.to_owned(),
+        date: now_date(),
     });
     Ok(json!({"status": "success", "sms": id}))
+}
+
+/// `getSMS`: received (`type` 1) and sent (`type` 0) texts, newest first, filtered by `did`
+/// and `type`, at most `limit` (default 50). Dates are not filtered: the fake's texts are
+/// all from today, VoIP.ms's default range.
+fn get_sms(shared: &Shared, params: &Params) -> Reply {
+    let state = shared.state.lock().expect("state lock");
+    let did = params.get("did");
+    if did.is_some_and(|d| !is_did(d)) {
+        return Err("invalid_did");
+    }
+    let kind = params.get("type");
+    let limit: usize = params
+        .get("limit")
+        .map_or(Ok(50), str::parse)
+        .map_err(|_| "invalid_limit")?;
+    let received = state.received.iter().map(|r| {
+        (
+            r.id.as_str(),
+            r.date.as_str(),
+            "1",
+            r.did.as_str(),
+            r.contact.as_str(),
+            r.message.as_str(),
+        )
+    });
+    let sent = state.sent.iter().map(|s| {
+        (
+            s.id.as_str(),
+            s.date.as_str(),
+            "0",
+            s.did.as_str(),
+            s.dst.as_str(),
+            s.message.as_str(),
+        )
+    });
+    let mut texts: Vec<_> = received
+        .chain(sent)
+        .filter(|t| did.is_none_or(|d| t.3 == d) && kind.is_none_or(|k| t.2 == k))
+        .collect();
+    texts.sort_by(|a, b| b.1.cmp(a.1));
+    texts.truncate(limit);
+    if texts.is_empty() {
+        return Err("no_sms");
+    }
+    let sms: Vec<Value> = texts
+        .into_iter()
+        .map(|(id, date, kind, did, contact, message)| {
+            json!({"id": id, "date": date, "type": kind, "did": did, "contact": contact,
+                   "message": message, "carrier_status": "Information not available"})
+        })
+        .collect();
+    Ok(json!({"status": "success", "sms": sms}))
+}
+
+/// Now as VoIP.ms writes dates.
+pub(super) fn now_date() -> String {
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }

@@ -67,6 +67,18 @@ pub struct FakeSentSms {
     pub did: String,
     pub dst: String,
     pub message: String,
+    /// `YYYY-MM-DD HH:MM:SS`.
+    pub date: String,
+}
+
+/// A text someone sent to one of our DIDs, as `getSMS` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeReceivedSms {
+    pub id: String,
+    pub did: String,
+    pub contact: String,
+    pub message: String,
+    pub date: String,
 }
 
 #[derive(Debug, Default)]
@@ -74,6 +86,7 @@ struct State {
     owned: Vec<FakeDidRecord>,
     cancelled: Vec<String>,
     sent: Vec<FakeSentSms>,
+    received: Vec<FakeReceivedSms>,
     callbacks: Vec<CallbackDelivery>,
     forced_status: Option<String>,
     next_sms_id: u64,
