@@ -23,6 +23,7 @@ fn outbound(agent_id: Option<&str>) -> NewCall<'_> {
         variables: r#"{"name":"Ada"}"#,
         metadata: "{}",
         carrier: None,
+        carrier_call_id: None,
         phone_number_id: None,
         options: "{}",
     }
@@ -494,7 +495,39 @@ async fn values_beyond_a_column_are_refused(db: TestDatabase) {
     );
 }
 
+async fn a_carrier_call_is_one_of_our_calls_at_most(db: TestDatabase) {
+    let store = open(&db).await;
+    let tenant = store.create_tenant("A").await.unwrap();
+    let carried = |sid| NewCall {
+        carrier: Some("tw"),
+        carrier_call_id: sid,
+        ..outbound(None)
+    };
+    let first = store
+        .create_call(&tenant.id, carried(Some("CA1")))
+        .await
+        .unwrap();
+    let again = store.create_call(&tenant.id, carried(Some("CA1"))).await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict { .. })),
+        "{again:?}"
+    );
+    let found = store.find_call_by_carrier_id("tw", "CA1").await.unwrap();
+    assert_eq!(found.id, first.id);
+    // Calls the carrier has not named yet do not collide.
+    store.create_call(&tenant.id, carried(None)).await.unwrap();
+    store.create_call(&tenant.id, carried(None)).await.unwrap();
+    // Another carrier account may use the same id.
+    let other = NewCall {
+        carrier: Some("tw2"),
+        carrier_call_id: Some("CA1"),
+        ..outbound(None)
+    };
+    store.create_call(&tenant.id, other).await.unwrap();
+}
+
 switchboard_testkit::on_each_database!(
+    a_carrier_call_is_one_of_our_calls_at_most,
     a_call_is_created_queued_and_read_back,
     calls_list_newest_first_with_filters_and_pages,
     another_tenants_call_is_not_found_and_takes_no_records,

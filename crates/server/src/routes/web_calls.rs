@@ -107,6 +107,7 @@ async fn start_web_call(
                 variables: &variables,
                 metadata: &metadata,
                 carrier: None,
+                carrier_call_id: None,
                 phone_number_id: None,
                 options: &crate::telephony::options::CallOptions {
                     remote: matches!(body.control, ControlChoice::Remote),

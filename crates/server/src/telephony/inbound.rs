@@ -41,7 +41,7 @@ pub async fn accept(
     if state.store.count_live_calls(&number.tenant_id).await? >= i64::from(limit) {
         return Ok(Inbound::Refuse(BUSY));
     }
-    let call = state
+    let created = state
         .store
         .create_call(
             &number.tenant_id,
@@ -54,15 +54,24 @@ pub async fn accept(
                 variables: "{}",
                 metadata: "{}",
                 carrier: Some(&number.carrier),
+                carrier_call_id: Some(carrier_call_id),
                 phone_number_id: Some(&number.id),
                 options: &CallOptions::default().to_json(),
             },
         )
-        .await?;
-    let call = state
-        .store
-        .set_carrier_call_id(&number.tenant_id, &call.id, carrier_call_id)
-        .await?;
+        .await;
+    let call = match created {
+        Ok(call) => call,
+        // A retry of the same webhook got here first.
+        Err(StoreError::Conflict { .. }) => {
+            let call = state
+                .store
+                .find_call_by_carrier_id(&number.carrier, carrier_call_id)
+                .await?;
+            return Ok(Inbound::Answer(Box::new(call)));
+        }
+        Err(other) => return Err(other.into()),
+    };
     state
         .store
         .mark_call_ringing(&number.tenant_id, &call.id)

@@ -29,6 +29,7 @@ async fn new_call(app: &TestApp, tenant_id: &str, agent_id: Option<&str>) -> Cal
                 variables: r#"{"name":"Ada"}"#,
                 metadata: r#"{"campaign":"spring"}"#,
                 carrier: None,
+                carrier_call_id: None,
                 phone_number_id: None,
                 options: "{}",
             },

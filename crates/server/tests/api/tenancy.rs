@@ -41,6 +41,7 @@ async fn another_tenants_objects_are_not_found(db: TestDatabase) {
                 variables: "{}",
                 metadata: "{}",
                 carrier: None,
+                carrier_call_id: None,
                 phone_number_id: None,
                 options: "{}",
             },

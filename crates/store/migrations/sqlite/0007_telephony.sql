@@ -11,7 +11,10 @@ ALTER TABLE calls ADD COLUMN recording_url TEXT;
 ALTER TABLE calls ADD COLUMN recording_duration_ms INTEGER;
 -- A JSON object as text: recording, machine-detection policy, voicemail message.
 ALTER TABLE calls ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
-CREATE INDEX calls_carrier_call_idx ON calls (carrier_call_id);
+-- A carrier's call is one of our calls at most: a retried inbound webhook finds the call the
+-- first delivery made instead of making another.
+CREATE UNIQUE INDEX calls_carrier_call_key ON calls (carrier, carrier_call_id)
+    WHERE carrier_call_id IS NOT NULL;
 CREATE INDEX calls_tenant_number_idx ON calls (tenant_id, phone_number_id, id);
 CREATE INDEX calls_tenant_created_idx ON calls (tenant_id, created_at);
 

@@ -67,6 +67,8 @@ pub struct NewCall<'a> {
     /// A JSON object as text.
     pub metadata: &'a str,
     pub carrier: Option<&'a str>,
+    /// Known up front for inbound calls (the carrier announced it).
+    pub carrier_call_id: Option<&'a str>,
     pub phone_number_id: Option<&'a str>,
     /// A JSON object as text.
     pub options: &'a str,
@@ -99,8 +101,9 @@ impl Store {
     ) -> Result<Call, StoreError> {
         Ok(sqlx::query_as(concat!(
             "INSERT INTO calls (id, tenant_id, agent_id, user_id, direction, status, from_number, \
-             to_number, variables, metadata, created_at, carrier, phone_number_id, options) \
-             VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ",
+             to_number, variables, metadata, created_at, carrier, phone_number_id, options, \
+             carrier_call_id) \
+             VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ",
             call_columns!()
         ))
         .bind(new_id(IdKind::Call))
@@ -116,6 +119,7 @@ impl Store {
         .bind(call.carrier)
         .bind(call.phone_number_id)
         .bind(call.options)
+        .bind(call.carrier_call_id)
         .fetch_one(&self.pool)
         .await?)
     }
