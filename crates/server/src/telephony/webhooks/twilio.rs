@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{FromRequest, Query, Request, State};
 use axum::http::{HeaderMap, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -35,6 +35,18 @@ struct Signed {
     url: String,
     params: Vec<(String, String)>,
     signature: String,
+}
+
+impl FromRequest<AppState> for Signed {
+    type Rejection = WebhookError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        let body = axum::body::to_bytes(body, state.config.http.max_body_bytes)
+            .await
+            .map_err(|_| WebhookError::BadRequest("the body could not be read".into()))?;
+        Ok(Signed::new(state, &parts.uri, &parts.headers, &body))
+    }
 }
 
 impl Signed {
@@ -160,11 +172,8 @@ async fn signed_number(
 async fn voice(
     State(state): State<AppState>,
     Query(target): Query<Target>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Signed,
 ) -> Result<Response, WebhookError> {
-    let request = Signed::new(&state, &uri, &headers, &body);
     let refuse = |message: &str| Ok(xml(answer::refusal_twiml(message)));
     if let Some(call_id) = &target.call_id {
         let call = match signed_call(&state, call_id, &request).await {
@@ -206,11 +215,8 @@ async fn voice(
 async fn after_stream(
     State(state): State<AppState>,
     Query(target): Query<Target>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Signed,
 ) -> Result<Response, WebhookError> {
-    let request = Signed::new(&state, &uri, &headers, &body);
     let call_id = target.call_id.as_deref().ok_or(WebhookError::NotFound)?;
     let call = signed_call(&state, call_id, &request).await?;
     Ok(xml(answer::after_stream_twiml(&state, &call).await?))
@@ -220,11 +226,8 @@ async fn after_stream(
 async fn status_callback(
     State(state): State<AppState>,
     Query(target): Query<Target>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Signed,
 ) -> Result<Response, WebhookError> {
-    let request = Signed::new(&state, &uri, &headers, &body);
     let call = match (&target.call_id, &target.number_id) {
         (Some(call_id), _) => signed_call(&state, call_id, &request).await?,
         (None, Some(number_id)) => {
@@ -271,11 +274,8 @@ async fn status_callback(
 async fn machine_detection(
     State(state): State<AppState>,
     Query(target): Query<Target>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Signed,
 ) -> Result<Response, WebhookError> {
-    let request = Signed::new(&state, &uri, &headers, &body);
     let call_id = target.call_id.as_deref().ok_or(WebhookError::NotFound)?;
     let call = signed_call(&state, call_id, &request).await?;
     let answered_by = request.require("AnsweredBy")?;
@@ -336,11 +336,8 @@ async fn machine_answer(
 async fn recording(
     State(state): State<AppState>,
     Query(target): Query<Target>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Signed,
 ) -> Result<Response, WebhookError> {
-    let request = Signed::new(&state, &uri, &headers, &body);
     let call_id = target.call_id.as_deref().ok_or(WebhookError::NotFound)?;
     let call = signed_call(&state, call_id, &request).await?;
     if request
@@ -366,11 +363,8 @@ async fn recording(
 async fn inbound_sms(
     State(state): State<AppState>,
     Query(target): Query<Target>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Signed,
 ) -> Result<Response, WebhookError> {
-    let request = Signed::new(&state, &uri, &headers, &body);
     let number_id = target.number_id.as_deref().ok_or(WebhookError::NotFound)?;
     let number = signed_number(&state, number_id, &request).await?;
     let message_sid = request.require("MessageSid")?;

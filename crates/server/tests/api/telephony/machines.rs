@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 use switchboard_testkit::TestDatabase;
 use switchboard_testkit::caller::Script;
 use switchboard_testkit::fakes::twilio::{Callee, FakeTwilio};
@@ -125,20 +125,4 @@ pub async fn answering_machines_get_the_calls_policy(db: TestDatabase) {
             assert!(record.said().is_empty(), "{:?}", record.events);
         }
     }
-}
-
-async fn poll(
-    app: &crate::helpers::TestApp,
-    token: &str,
-    call_id: &str,
-    done: impl Fn(&Value) -> bool,
-) -> Value {
-    for _ in 0..400 {
-        let (_, call) = read(app.get(&format!("/v1/calls/{call_id}"), token).await).await;
-        if done(&call) {
-            return call;
-        }
-        tokio::time::sleep(ms(50)).await;
-    }
-    panic!("call {call_id} never got there");
 }

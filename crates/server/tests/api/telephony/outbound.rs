@@ -237,7 +237,7 @@ pub async fn a_live_call_can_be_hung_up_and_transferred(db: TestDatabase) {
 
     let call = place_call(&app, &ada, &brad, CALLEE).await;
     let call_id = call["id"].as_str().unwrap().to_owned();
-    wait_for_status(&app, &ada, &call_id, "in_progress").await;
+    poll(&app, &ada.token, &call_id, |c| c["status"] == "in_progress").await;
     let transfer = app
         .post(
             &format!("/v1/calls/{call_id}/transfer"),
@@ -256,7 +256,7 @@ pub async fn a_live_call_can_be_hung_up_and_transferred(db: TestDatabase) {
 
     let call = place_call(&app, &ada, &brad, CALLEE).await;
     let call_id = call["id"].as_str().unwrap().to_owned();
-    wait_for_status(&app, &ada, &call_id, "in_progress").await;
+    poll(&app, &ada.token, &call_id, |c| c["status"] == "in_progress").await;
     let hangup = app
         .post(
             &format!("/v1/calls/{call_id}/hangup"),
@@ -272,26 +272,6 @@ pub async fn a_live_call_can_be_hung_up_and_transferred(db: TestDatabase) {
         .unwrap();
     assert_eq!(record.status, CallStatus::Completed);
     assert_eq!(ended(&app, &ada, &call_id).await["status"], "completed");
-}
-
-async fn wait_for_status(
-    app: &crate::helpers::TestApp,
-    account: &crate::helpers::Account,
-    call_id: &str,
-    status: &str,
-) {
-    for _ in 0..200 {
-        let (_, call) = read(
-            app.get(&format!("/v1/calls/{call_id}"), &account.token)
-                .await,
-        )
-        .await;
-        if call["status"] == status {
-            return;
-        }
-        tokio::time::sleep(ms(50)).await;
-    }
-    panic!("call {call_id} never reached {status}");
 }
 
 /// The agent's `transfer_call` tool: it says its last words, the stream closes, and the

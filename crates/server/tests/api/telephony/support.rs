@@ -75,18 +75,27 @@ pub async fn place_call(app: &TestApp, account: &Account, agent: &str, to: &str)
     body
 }
 
-/// Waits until the call is over in our records (status final, records drained).
-pub async fn ended(app: &TestApp, account: &Account, call_id: &str) -> Value {
+/// Polls the call until `done` holds, for up to 20 s.
+pub async fn poll(
+    app: &TestApp,
+    token: &str,
+    call_id: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
     for _ in 0..400 {
-        let (_, call) = read(
-            app.get(&format!("/v1/calls/{call_id}"), &account.token)
-                .await,
-        )
-        .await;
-        if !["queued", "ringing", "in_progress"].contains(&call["status"].as_str().unwrap_or("")) {
+        let (_, call) = read(app.get(&format!("/v1/calls/{call_id}"), token).await).await;
+        if done(&call) {
             return call;
         }
         tokio::time::sleep(ms(50)).await;
     }
-    panic!("call {call_id} did not end");
+    panic!("call {call_id} never got there");
+}
+
+/// Waits until the call is over in our records (status final, records drained).
+pub async fn ended(app: &TestApp, account: &Account, call_id: &str) -> Value {
+    poll(app, &account.token, call_id, |call| {
+        !["queued", "ringing", "in_progress"].contains(&call["status"].as_str().unwrap_or(""))
+    })
+    .await
 }
