@@ -5,7 +5,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use switchboard_telephony::carrier::{CarrierKind, CarrierTimeouts};
 use switchboard_telephony::telnyx::{TelnyxClient, TelnyxCredentials};
-use switchboard_telephony::twilio::rest::{TwilioClient, TwilioCredentials, TwilioTimeouts};
+use switchboard_telephony::twilio::rest::{TwilioClient, TwilioCredentials};
 use switchboard_telephony::voipms::{VoipMsClient, VoipMsCredentials};
 
 use super::registry::CarrierAccount;
@@ -29,7 +29,7 @@ pub fn twilio(name: &str, config: &CarrierConfig) -> anyhow::Result<CarrierAccou
     if let Some(url) = &config.base_url {
         credentials = credentials.base_url(url);
     }
-    let client = TwilioClient::new(credentials, TwilioTimeouts::default())
+    let client = TwilioClient::new(credentials, CarrierTimeouts::default())
         .with_context(|| format!("carriers.{name}"))?;
     Ok(CarrierAccount {
         name: name.to_owned(),

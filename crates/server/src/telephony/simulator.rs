@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use switchboard_telephony::carrier::CarrierKind;
-use switchboard_telephony::twilio::rest::{TwilioClient, TwilioTimeouts};
+use switchboard_telephony::carrier::CarrierTimeouts;
+use switchboard_telephony::twilio::rest::TwilioClient;
 use switchboard_testkit::caller::{Script, Utterance, random_sid};
 use switchboard_testkit::fakes::twilio::{Callee, FakeTwilio, FakeTwilioConfig, Timing};
 
@@ -33,7 +34,7 @@ impl Simulator {
     }
 
     pub fn account(&self, name: &str, prices: CarrierPrices) -> anyhow::Result<CarrierAccount> {
-        let client = TwilioClient::new(self.fake.credentials(name), TwilioTimeouts::default())?;
+        let client = TwilioClient::new(self.fake.credentials(name), CarrierTimeouts::default())?;
         Ok(CarrierAccount {
             name: name.to_owned(),
             kind: CarrierKind::Simulator,

@@ -6,6 +6,8 @@ pub struct CarrierTimeouts {
     pub connect: Duration,
     /// The whole exchange, from sending the request to the last byte of the reply.
     pub request: Duration,
+    /// The whole exchange of a recording download (files of a long call are large).
+    pub download: Duration,
 }
 
 impl Default for CarrierTimeouts {
@@ -13,6 +15,7 @@ impl Default for CarrierTimeouts {
         Self {
             connect: Duration::from_secs(5),
             request: Duration::from_secs(15),
+            download: Duration::from_secs(120),
         }
     }
 }

@@ -23,6 +23,8 @@ pub(super) struct Inner {
     http: reqwest::Client,
     base: Url,
     authorization: HeaderValue,
+    /// Recording downloads get longer than other requests.
+    pub download_timeout: std::time::Duration,
 }
 
 impl std::fmt::Debug for TelnyxClient {
@@ -52,6 +54,7 @@ impl TelnyxClient {
                 base,
                 authorization,
                 credentials,
+                download_timeout: timeouts.download,
             }),
         })
     }

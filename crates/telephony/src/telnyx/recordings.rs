@@ -24,6 +24,7 @@ impl Inner {
             self.http().get(url)
         };
         let response = request
+            .timeout(self.download_timeout)
             .send()
             .await
             .map_err(|e| carrier::transport_error(self.name(), e))?;

@@ -10,8 +10,9 @@ mod standin;
 
 use std::time::Duration;
 
+use switchboard_telephony::carrier::CarrierTimeouts;
 use switchboard_telephony::carrier::{CallWebhooks, NumberHooks, PlaceCall};
-use switchboard_telephony::twilio::rest::{TwilioClient, TwilioTimeouts};
+use switchboard_telephony::twilio::rest::TwilioClient;
 use switchboard_testkit::fakes::twilio::{FakeTwilio, FakeTwilioConfig};
 
 pub const TOKEN: &str = "fake-twilio-auth-token";
@@ -31,7 +32,7 @@ pub fn config() -> FakeTwilioConfig {
 
 pub async fn fake(config: FakeTwilioConfig) -> (FakeTwilio, TwilioClient) {
     let fake = FakeTwilio::start(config).await.unwrap();
-    let client = TwilioClient::new(fake.credentials("test"), TwilioTimeouts::default()).unwrap();
+    let client = TwilioClient::new(fake.credentials("test"), CarrierTimeouts::default()).unwrap();
     (fake, client)
 }
 

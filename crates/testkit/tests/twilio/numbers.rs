@@ -1,7 +1,8 @@
 //! Searching, buying, importing and releasing numbers; credentials; error bodies.
 
+use switchboard_telephony::carrier::CarrierTimeouts;
 use switchboard_telephony::carrier::{Carrier, CarrierError, NumberSearch};
-use switchboard_telephony::twilio::rest::{TwilioClient, TwilioTimeouts};
+use switchboard_telephony::twilio::rest::TwilioClient;
 use switchboard_testkit::fakes::Recorded;
 
 use super::{OURS, config, fake, hooks};
@@ -129,7 +130,7 @@ async fn wrong_credentials_are_refused_with_20003() {
     let (fake, _) = fake(config()).await;
     let mut credentials = fake.credentials("wrong");
     credentials.auth_token = "not-the-token".into();
-    let twilio = TwilioClient::new(credentials, TwilioTimeouts::default()).unwrap();
+    let twilio = TwilioClient::new(credentials, CarrierTimeouts::default()).unwrap();
     let error = twilio
         .search_numbers(NumberSearch {
             country: "US".into(),

@@ -7,14 +7,10 @@ use reqwest::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use super::credentials::{TwilioCredentials, TwilioTimeouts};
+use super::credentials::TwilioCredentials;
 use super::errors;
 use crate::carrier::{CarrierError, CarrierKind};
-
-/// Credentials or a base URL the client cannot be built from.
-#[derive(Debug, thiserror::Error)]
-#[error("invalid Twilio client configuration: {0}")]
-pub struct ConfigError(String);
+use crate::carrier::{CarrierTimeouts, ConfigError};
 
 /// A Twilio account's REST client. Cheap to clone; clones share one connection pool.
 #[derive(Clone)]
@@ -25,7 +21,7 @@ pub struct TwilioClient {
 pub(super) struct Inner {
     pub credentials: TwilioCredentials,
     pub kind: CarrierKind,
-    timeouts: TwilioTimeouts,
+    timeouts: CarrierTimeouts,
     http: reqwest::Client,
     /// `{base}/2010-04-01/Accounts/{AccountSid}`.
     account: Url,
@@ -44,7 +40,7 @@ impl std::fmt::Debug for TwilioClient {
 impl TwilioClient {
     pub fn new(
         credentials: TwilioCredentials,
-        timeouts: TwilioTimeouts,
+        timeouts: CarrierTimeouts,
     ) -> Result<Self, ConfigError> {
         let sid = &credentials.account_sid;
         if sid.is_empty() || !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {

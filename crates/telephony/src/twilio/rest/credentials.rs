@@ -1,7 +1,6 @@
 //! Who we are at Twilio and how long we wait for it.
 
 use std::fmt;
-use std::time::Duration;
 
 /// Twilio's API host; tests and the simulator point [`TwilioCredentials::base_url`] elsewhere.
 pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
@@ -48,25 +47,5 @@ impl fmt::Debug for TwilioCredentials {
             .field("auth_token", &"[redacted]")
             .field("base_url", &self.base_url)
             .finish()
-    }
-}
-
-/// Time limits of one REST request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TwilioTimeouts {
-    pub connect: Duration,
-    /// The whole exchange, for everything but recordings.
-    pub request: Duration,
-    /// The whole exchange of a recording download (files of a long call are large).
-    pub download: Duration,
-}
-
-impl Default for TwilioTimeouts {
-    fn default() -> Self {
-        TwilioTimeouts {
-            connect: Duration::from_secs(5),
-            request: Duration::from_secs(15),
-            download: Duration::from_secs(120),
-        }
     }
 }

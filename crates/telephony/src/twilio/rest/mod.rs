@@ -8,10 +8,11 @@
 //!
 //! ```no_run
 //! use switchboard_telephony::carrier::Carrier;
-//! use switchboard_telephony::twilio::rest::{TwilioClient, TwilioCredentials, TwilioTimeouts};
+//! use switchboard_telephony::carrier::CarrierTimeouts;
+//! use switchboard_telephony::twilio::rest::{TwilioClient, TwilioCredentials};
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let credentials = TwilioCredentials::new("main", "AC0123456789abcdef0123456789abcdef", "token");
-//! let twilio = TwilioClient::new(credentials, TwilioTimeouts::default())?;
+//! let twilio = TwilioClient::new(credentials, CarrierTimeouts::default())?;
 //! twilio.hang_up("CA0123456789abcdef0123456789abcdef").await?;
 //! # Ok(())
 //! # }
@@ -27,5 +28,5 @@ mod numbers;
 mod recordings;
 
 pub use calls::CallSnapshot;
-pub use client::{ConfigError, TwilioClient};
-pub use credentials::{DEFAULT_BASE_URL, TwilioCredentials, TwilioTimeouts};
+pub use client::TwilioClient;
+pub use credentials::{DEFAULT_BASE_URL, TwilioCredentials};

@@ -6,7 +6,7 @@
 //!
 //! ```ignore
 //! let fake = FakeTwilio::start(FakeTwilioConfig::with_token("token").owns("+14155550100")).await?;
-//! let twilio = TwilioClient::new(fake.credentials("test"), TwilioTimeouts::default())?;
+//! let twilio = TwilioClient::new(fake.credentials("test"), CarrierTimeouts::default())?;
 //! let placed = twilio.place_call(call).await?;              // the fake rings, answers, asks for TwiML…
 //! let call = fake.wait_for_call_end(&placed.carrier_call_id, Duration::from_secs(10)).await?;
 //! assert_eq!(call.said(), ["Hello"]);
