@@ -17,6 +17,7 @@ pub enum IdKind {
     PhoneNumber,
     Message,
     Conversation,
+    UsageRecord,
 }
 
 impl IdKind {
@@ -33,6 +34,7 @@ impl IdKind {
             IdKind::PhoneNumber => "num",
             IdKind::Message => "msg",
             IdKind::Conversation => "conv",
+            IdKind::UsageRecord => "use",
         }
     }
 }

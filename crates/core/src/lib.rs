@@ -6,6 +6,7 @@ pub mod email;
 pub mod id;
 pub mod money;
 pub mod phone;
+pub mod pricing;
 pub mod role;
 pub mod scope;
 pub mod sms;
