@@ -14,6 +14,7 @@ macro_rules! user_columns {
 
 mod agents;
 mod api_keys;
+mod call_me;
 mod calls;
 mod db;
 mod error;
@@ -25,11 +26,13 @@ mod sms;
 mod stream_tokens;
 mod tenants;
 mod tools;
+mod usage;
 mod users;
 mod webhook_receipts;
 
 pub use agents::{Agent, AgentChanges, AgentFilter, AgentUsage, NewAgent, UserAgent};
 pub use api_keys::{ApiKey, NewApiKey};
+pub use call_me::{CallMeNumber, CodeCheck};
 pub use calls::{
     Call, CallEvent, CallFilter, CallRecordBatch, CallTotals, CostComponent, CostEvent, NewCall,
     NewCallEvent, NewCostEvent, NewTranscriptEntry, NewTurnLatency, TranscriptLine, TurnLatencyRow,
@@ -44,6 +47,7 @@ pub use sms::{Conversation, Message, MessageDirection, NewMessage};
 pub use stream_tokens::StreamGrant;
 pub use tenants::Tenant;
 pub use tools::{NewTool, Tool, ToolChanges};
+pub use usage::{Charges, UsageFilter, UsageGroup, UsageGrouping, UsageRecord};
 pub use users::{NewUser, User};
 
 /// Milliseconds since the Unix epoch, the unit of every stored instant.
