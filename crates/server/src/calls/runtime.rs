@@ -189,6 +189,7 @@ impl CallRuntime {
                 return;
             }
         };
+        crate::usage::settle(state, &call).await;
         let seconds = call.duration_ms.unwrap_or(0).max(0) as u64 / 1000;
         if let Some(agent_id) = &self.agent_id
             && let Err(error) = store
@@ -201,14 +202,12 @@ impl CallRuntime {
         {
             tracing::warn!(call_id = %self.call_id, %error, "could not count the agent's usage");
         }
-        tracing::info!(
+        tracing::debug!(
             call_id = %self.call_id,
             seconds,
             cost_micros = call.cost_micros.unwrap_or(0),
             records = written.written,
-            "call {} ended: {}s",
-            self.call_id,
-            seconds
+            "the call's records are written"
         );
     }
 

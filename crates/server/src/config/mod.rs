@@ -4,6 +4,7 @@
 //! environment (`SWITCHBOARD_*`, `__` for nesting, `..._FILE` to read a secret from a file),
 //! then command-line flags. [`load`] merges them and remembers where each value came from.
 
+mod billing;
 pub mod carriers;
 mod load;
 pub mod providers;
@@ -18,6 +19,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use switchboard_voice::tools::NetworkPolicy;
 
+pub use billing::{McpConfig, PricingConfig};
 pub use carriers::{CarrierConfig, CarrierPrices, TelephonyConfig};
 pub use load::{ConfigError, LoadedConfig, Overrides, load, load_from};
 pub use providers::{ProviderConfig, ProviderKind, VoiceDefaults};
@@ -50,6 +52,10 @@ pub struct Config {
     pub providers: BTreeMap<String, ProviderConfig>,
     /// Which providers calls use by default, and the fallback budgets.
     pub voice: VoiceDefaults,
+    /// What calls are charged: costs per minute and the multiplier (see docs/usage.md).
+    pub pricing: PricingConfig,
+    /// How the MCP endpoint's tools wait for the person on the phone (see docs/mcp.md).
+    pub mcp: McpConfig,
     pub secrets: SecretsConfig,
 }
 
@@ -134,6 +140,8 @@ impl Default for Config {
             telephony: TelephonyConfig::default(),
             providers: BTreeMap::new(),
             voice: VoiceDefaults::default(),
+            pricing: PricingConfig::default(),
+            mcp: McpConfig::default(),
             secrets: SecretsConfig::default(),
         }
     }
@@ -255,7 +263,8 @@ impl Config {
         if self.http.max_body_bytes < 1024 {
             return Err(("http.max_body_bytes", "at least 1024 bytes".into()));
         }
-        Ok(())
+        self.pricing.validate()?;
+        self.mcp.validate()
     }
 }
 

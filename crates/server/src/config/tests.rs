@@ -136,6 +136,54 @@ fn a_bad_value_names_the_key_its_source_and_what_is_expected() {
 }
 
 #[test]
+fn pricing_and_mcp_settings_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = load_in(
+        dir.path(),
+        &[
+            ("SWITCHBOARD_PRICING__MULTIPLIER", "2.5"),
+            ("SWITCHBOARD_PRICING__STT_PER_MINUTE", "10000"),
+            (
+                "SWITCHBOARD_MCP__ALLOWED_ORIGINS",
+                "https://app.example.com,http://localhost:3000",
+            ),
+        ],
+    )
+    .unwrap();
+    let pricing = loaded.config.pricing.pricing();
+    assert_eq!(pricing.multiplier.millionths(), 2_500_000);
+    assert_eq!(pricing.price_per_minute(false), 25_000);
+    assert_eq!(loaded.config.mcp.allowed_origins.len(), 2);
+    for (key, value, expected) in [
+        (
+            "SWITCHBOARD_PRICING__MULTIPLIER",
+            "-1",
+            "`pricing.multiplier`",
+        ),
+        (
+            "SWITCHBOARD_PRICING__CURRENCY",
+            "dollars",
+            "`pricing.currency`",
+        ),
+        (
+            "SWITCHBOARD_MCP__WAIT_LIMIT_SECONDS",
+            "0",
+            "`mcp.wait_limit_seconds`",
+        ),
+        (
+            "SWITCHBOARD_MCP__ALLOWED_ORIGINS",
+            "app.example.com",
+            "`mcp.allowed_origins`",
+        ),
+    ] {
+        let err = load_in(dir.path(), &[(key, value)])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(expected), "{key}={value}: {err}");
+    }
+}
+
+#[test]
 fn an_unknown_setting_in_the_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -46,7 +46,8 @@ pub struct CallListQuery {
     created_before: Option<String>,
 }
 
-fn instant(field: &str, raw: Option<&str>) -> ApiResult<Option<i64>> {
+/// A query parameter holding an RFC 3339 instant, as epoch milliseconds.
+pub(super) fn query_instant(field: &str, raw: Option<&str>) -> ApiResult<Option<i64>> {
     raw.map(|raw| {
         raw.parse::<jiff::Timestamp>()
             .map(|t| t.as_millisecond())
@@ -83,8 +84,8 @@ async fn list_calls(
         status,
         agent_id: query.agent_id.as_deref().filter(|a| !a.is_empty()),
         phone_number_id: query.phone_number_id.as_deref().filter(|n| !n.is_empty()),
-        created_from: instant("created_after", query.created_after.as_deref())?,
-        created_until: instant("created_before", query.created_before.as_deref())?,
+        created_from: query_instant("created_after", query.created_after.as_deref())?,
+        created_until: query_instant("created_before", query.created_before.as_deref())?,
     };
     let calls = state
         .store

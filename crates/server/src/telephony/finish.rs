@@ -17,10 +17,12 @@ pub async fn finish(
 ) -> Result<Call, StoreError> {
     let ended_at = switchboard_store::now_ms();
     charge_carrier_minutes(state, call, ended_at).await?;
-    state
+    let finished = state
         .store
         .finish_call(&call.tenant_id, &call.id, outcome, reason, ended_at)
-        .await
+        .await?;
+    crate::usage::settle(state, &finished).await;
+    Ok(finished)
 }
 
 /// Records what the carrier charges for the connected minutes of `call` up to `ended_at`,
