@@ -29,6 +29,7 @@ impl Control {
 #[derive(Debug, Default)]
 pub struct RemoteCalls {
     live: Mutex<HashMap<String, (String, RemoteControl)>>,
+    joined: tokio::sync::Notify,
 }
 
 impl RemoteCalls {
@@ -37,6 +38,13 @@ impl RemoteCalls {
             .lock()
             .expect("remote calls lock")
             .insert(call_id.to_owned(), (tenant_id.to_owned(), control));
+        self.joined.notify_waiters();
+    }
+
+    /// Completes when the next call joins. Create it before looking, so a call joining
+    /// in between still wakes it.
+    pub fn joined(&self) -> tokio::sync::futures::Notified<'_> {
+        self.joined.notified()
     }
 
     pub fn remove(&self, call_id: &str) {

@@ -11,6 +11,7 @@ pub mod numbers;
 pub mod options;
 pub mod outbound;
 mod registry;
+pub mod remote_call;
 pub mod simulator;
 pub mod sms;
 mod status;

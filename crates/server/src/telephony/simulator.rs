@@ -1,6 +1,6 @@
 //! The `simulator` carrier: the testkit's Twilio look-alike, run inside the server, so calls
 //! go through the same webhook -> TwiML -> media-stream path as Twilio with no account. Its
-//! callee is a simulated person who answers, waits for the agent, says two short things and
+//! callee is a simulated person who answers, replies three times to what the agent says, and
 //! hangs up.
 
 use std::sync::Arc;
@@ -52,16 +52,20 @@ impl Simulator {
     }
 }
 
-/// Answers, lets the agent greet, says one sentence, listens to the answer, hangs up.
+/// How many times the simulated person answers before saying goodbye.
+const REPLIES: usize = 3;
+
+/// Answers, lets the agent speak, says one sentence after each thing the agent says (three
+/// times), then hangs up once the agent has had the last word.
 fn callee_script() -> anyhow::Result<Script> {
     let wav = switchboard_audio::wav::parse(SPEECH)?;
     // The fixture's first sentence: 0.4 s to 3.86 s, 8 mu-law bytes a millisecond.
     let sentence = Utterance::from_mulaw(wav.data[400 * 8..3858 * 8].to_vec());
     let quiet = Duration::from_millis(800);
-    let patience = Duration::from_secs(15);
-    Ok(Script::new()
-        .wait_for_agent(quiet, patience)
-        .say(sentence)
-        .wait_for_agent(quiet, patience)
-        .hangup())
+    // Long enough for a remote controller (an MCP client) to think between questions.
+    let patience = Duration::from_secs(60);
+    let script = (0..REPLIES).fold(Script::new(), |script, _| {
+        script.wait_for_agent(quiet, patience).say(sentence.clone())
+    });
+    Ok(script.wait_for_agent(quiet, patience).hangup())
 }

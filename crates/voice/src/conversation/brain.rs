@@ -830,7 +830,9 @@ impl Conversation {
             self.resume_at,
             self.cutting.as_ref().map(|(_, until)| *until),
             self.dtmf_until,
-            self.silence.wake(&self.spec.silence),
+            self.silence_counts()
+                .then(|| self.silence.wake(&self.spec.silence))
+                .flatten(),
         ]
         .into_iter()
         .flatten()
@@ -899,7 +901,7 @@ impl Conversation {
             }
             None => {}
         }
-        if self.speaking.is_none() && self.ending.is_none() {
+        if self.speaking.is_none() && self.ending.is_none() && self.silence_counts() {
             match self.silence.due(now, &self.spec.silence) {
                 Some(SilenceStep::HangUp) => {
                     self.event("silence_hangup", json!({}));
@@ -914,6 +916,13 @@ impl Conversation {
                 None => {}
             }
         }
+    }
+
+    /// Whether the caller's silence means anything. Under remote control the person only owes
+    /// an answer while a question waits for one; between commands (the controller is busy
+    /// elsewhere) a quiet line is expected, and the controller decides when to hang up.
+    fn silence_counts(&self) -> bool {
+        self.commands.is_none() || self.asked.as_ref().is_some_and(|a| !a.is_closed())
     }
 
     async fn hang_up_now(&mut self) {

@@ -75,6 +75,11 @@ impl RemoteControl {
         result.await.unwrap_or(Err(RemoteError::CallEnded))
     }
 
+    /// Whether the conversation is over (nothing will take commands any more).
+    pub fn is_ended(&self) -> bool {
+        self.tx.is_closed()
+    }
+
     async fn send(&self, command: Command) -> Result<(), RemoteError> {
         self.tx
             .send(command)
