@@ -7,11 +7,13 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod http;
+pub mod mcp;
 pub mod media;
 pub mod providers;
 mod routes;
 pub mod server;
 pub mod telemetry;
 pub mod telephony;
+pub mod usage;
 
 pub use server::Server;

@@ -27,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::health::router())
         .merge(crate::media::router())
         .merge(crate::telephony::webhooks::router())
+        .merge(crate::mcp::router(&state))
         // The Swagger UI assets are compiled into the binary (the crate's `vendored` feature).
         .merge(SwaggerUi::new("/docs").url("/v1/openapi.json", openapi))
         .fallback(|| async { ApiError::NotFound })

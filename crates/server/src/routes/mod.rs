@@ -4,6 +4,7 @@ mod admin;
 mod agents;
 mod api_keys;
 mod auth;
+mod call_me;
 mod call_views;
 mod calls;
 pub mod health;
@@ -15,10 +16,13 @@ mod phone_numbers;
 mod remote_calls;
 mod tenant;
 mod tools;
+mod usage;
 mod views;
 mod web_calls;
 
 use utoipa_axum::router::OpenApiRouter;
+
+pub(crate) use views::instant;
 
 use crate::http::AppState;
 
@@ -27,6 +31,7 @@ pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(auth::router())
         .merge(me::router())
+        .merge(call_me::router())
         .merge(tenant::router())
         .merge(members::router())
         .merge(api_keys::router())
@@ -38,6 +43,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(messages::router())
         .merge(remote_calls::router())
         .merge(tools::router())
+        .merge(usage::router())
         .merge(admin::router())
         .merge(crate::media::diagnostics_router())
 }

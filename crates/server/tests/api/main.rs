@@ -8,6 +8,7 @@ mod calls;
 mod conversation;
 mod helpers;
 mod logs;
+mod mcp;
 mod media;
 mod members;
 mod messaging;

@@ -4,7 +4,7 @@ mod inbound;
 mod machines;
 mod numbers;
 mod outbound;
-mod support;
+pub mod support;
 mod webhooks;
 
 use inbound::*;
