@@ -44,6 +44,9 @@ pub struct PointReport {
     pub server_rss_per_call_kib: Option<f64>,
     /// The loadgen's own CPU (callers and, when it started the server, the fakes).
     pub loadgen_cpu_percent: Option<f64>,
+    /// Caller frames the loadgen sent more than 20 ms behind schedule: when many are, the
+    /// loadgen itself is short of CPU and every timing above is inflated by it.
+    pub loadgen_late_sends: u64,
     /// The first few reasons calls failed or dropped, for the operator.
     pub failure_examples: Vec<String>,
     /// Every steady turn's voice-to-voice latency, sorted, for the distribution plot.
@@ -59,6 +62,7 @@ pub fn aggregate(raw: &PointRaw, plan: &Plan) -> PointReport {
     let mut silence = Vec::new();
     let mut clear = Vec::new();
     let (mut unanswered, mut failed, mut dropped, mut protocol) = (0, 0, 0, 0);
+    let mut late_sends = 0;
     let mut failure_examples = Vec::new();
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     for outcome in &raw.outcomes {
@@ -82,6 +86,7 @@ pub fn aggregate(raw: &PointRaw, plan: &Plan) -> PointReport {
             }
         }
         protocol += report.protocol_errors.len();
+        late_sends += report.pacing.late_frames;
         unanswered += report.timed_out_steps.len();
         frames += report.outbound.frames as usize;
         late.extend(report.outbound.late.iter().map(|&d| ms(d)));
@@ -150,6 +155,7 @@ pub fn aggregate(raw: &PointRaw, plan: &Plan) -> PointReport {
         server_rss_steady_mib: steady_rss.map(mib),
         server_rss_per_call_kib: per_call,
         loadgen_cpu_percent: cpu(&raw.loadgen),
+        loadgen_late_sends: late_sends,
         failure_examples,
         voice_to_voice_samples: v2v,
     }

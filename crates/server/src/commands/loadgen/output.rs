@@ -24,13 +24,13 @@ fn opt(value: Option<f64>, digits: usize) -> String {
 /// One Markdown table: a row per point.
 pub fn markdown_table(points: &[PointReport]) -> String {
     let mut out = String::from(
-        "| calls | turns | voice-to-voice p50 / p95 / p99 ms | server-added p50 / p95 / p99 ms | pacing error p50 / p99 / max ms | late frames (>40 ms) | barge-in silence p50 / p99 ms | barge-in clear p50 / p99 ms | unanswered | failed | dropped | server CPU % | server RSS idle / steady MiB | RSS per call KiB | loadgen CPU % |\n\
-         |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "| calls | turns | voice-to-voice p50 / p95 / p99 ms | server-added p50 / p95 / p99 ms | pacing error p50 / p99 / max ms | late frames (>40 ms) | barge-in silence p50 / p99 ms | barge-in clear p50 / p99 ms | unanswered | failed | dropped | server CPU % | server RSS idle / steady MiB | RSS per call KiB | loadgen CPU % | loadgen late sends |\n\
+         |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for p in points {
         let _ = writeln!(
             out,
-            "| {} | {} | {:.0} / {:.0} / {:.0} | {:.1} / {:.1} / {:.1} | {:.1} / {:.1} / {:.1} | {} | {:.0} / {:.0} | {:.0} / {:.0} | {} | {} | {} | {} | {} / {} | {} | {} |",
+            "| {} | {} | {:.0} / {:.0} / {:.0} | {:.1} / {:.1} / {:.1} | {:.1} / {:.1} / {:.1} | {} | {:.0} / {:.0} | {:.0} / {:.0} | {} | {} | {} | {} | {} / {} | {} | {} | {} |",
             p.calls,
             p.turns,
             p.voice_to_voice_ms.p50,
@@ -55,6 +55,7 @@ pub fn markdown_table(points: &[PointReport]) -> String {
             opt(p.server_rss_steady_mib, 1),
             opt(p.server_rss_per_call_kib, 0),
             opt(p.loadgen_cpu_percent, 0),
+            p.loadgen_late_sends,
         );
     }
     out
@@ -65,7 +66,7 @@ pub fn summary(p: &PointReport) -> String {
     let mut out = format!(
         "{} calls: {} turns; voice-to-voice p50 {:.0} / p95 {:.0} / p99 {:.0} ms; server-added p50 {:.1} / p95 {:.1} / p99 {:.1} ms\n  \
          outbound pacing error p99 {:.1} ms (max {:.1}), {} frames > 40 ms late; barge-in: silent after p50 {:.0} / p99 {:.0} ms, clear after p50 {:.0} / p99 {:.0} ms\n  \
-         unanswered waits {}, failed calls {}, dropped calls {}, protocol errors {}; server CPU {} %, RSS {} -> {} MiB ({} KiB per call); loadgen CPU {} %",
+         unanswered waits {}, failed calls {}, dropped calls {}, protocol errors {}; server CPU {} %, RSS {} -> {} MiB ({} KiB per call); loadgen CPU {} %, {} caller frames sent late",
         p.calls,
         p.turns,
         p.voice_to_voice_ms.p50,
@@ -90,6 +91,7 @@ pub fn summary(p: &PointReport) -> String {
         opt(p.server_rss_steady_mib, 1),
         opt(p.server_rss_per_call_kib, 0),
         opt(p.loadgen_cpu_percent, 0),
+        p.loadgen_late_sends,
     );
     for example in &p.failure_examples {
         let _ = write!(out, "\n  {example}");
