@@ -106,6 +106,10 @@ pub struct LoadgenArgs {
     /// Write the plot (latency distribution; calls vs p50/p99) as SVG here.
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
+    /// Without --url: the database of the started server (default: a fresh SQLite file).
+    /// A PostgreSQL database is reused from run to run; each run signs up its own tenant.
+    #[arg(long, value_name = "URL")]
+    pub server_database_url: Option<String>,
     /// Keep a started server's scratch folder (its log) even when no call failed.
     #[arg(long)]
     pub keep_server_log: bool,

@@ -147,7 +147,12 @@ impl Recorder {
     }
 
     pub fn all(&self) -> Vec<Recorded> {
-        self.0.lock().expect("recorder lock").iter().cloned().collect()
+        self.0
+            .lock()
+            .expect("recorder lock")
+            .iter()
+            .cloned()
+            .collect()
     }
 
     pub fn clear(&self) {

@@ -58,7 +58,14 @@ impl Api {
                 "first_message": "Hello, this is the load test line. Go ahead.",
             },
         });
-        let agent = post(&self.http, &self.base, "/v1/agents", Some(&self.token), body).await?;
+        let agent = post(
+            &self.http,
+            &self.base,
+            "/v1/agents",
+            Some(&self.token),
+            body,
+        )
+        .await?;
         agent["id"]
             .as_str()
             .map(str::to_owned)
@@ -67,7 +74,14 @@ impl Api {
 
     pub async fn start_web_call(&self, agent_id: &str) -> anyhow::Result<WebCall> {
         let body = json!({"agent_id": agent_id, "metadata": {"source": "loadgen"}});
-        let call = post(&self.http, &self.base, "/v1/calls/web", Some(&self.token), body).await?;
+        let call = post(
+            &self.http,
+            &self.base,
+            "/v1/calls/web",
+            Some(&self.token),
+            body,
+        )
+        .await?;
         let stream_token = call["stream_token"]
             .as_str()
             .context("web call answered without a stream token")?

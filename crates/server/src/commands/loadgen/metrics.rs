@@ -119,7 +119,9 @@ pub fn aggregate(raw: &PointRaw, plan: &Plan) -> PointReport {
         samples.iter().find(|(p, _)| *p == phase).map(|(_, s)| *s)
     };
     let cpu = |samples: &[(Phase, super::procstat::Sample)]| {
-        Some(find(samples, Phase::SteadyEnd)?.cpu_percent_since(&find(samples, Phase::SteadyStart)?))
+        Some(
+            find(samples, Phase::SteadyEnd)?.cpu_percent_since(&find(samples, Phase::SteadyStart)?),
+        )
     };
     let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
     let idle = find(&raw.server, Phase::Idle).map(|s| s.rss_bytes);

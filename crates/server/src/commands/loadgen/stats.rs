@@ -23,7 +23,8 @@ impl Percentiles {
         }
         let at = |q: f64| -> f64 {
             let rank = ((q * count as f64).ceil() as usize).clamp(1, count);
-            rank.checked_sub(zeros + 1).map_or(0.0, |index| samples[index])
+            rank.checked_sub(zeros + 1)
+                .map_or(0.0, |index| samples[index])
         };
         Percentiles {
             count,
@@ -46,7 +47,10 @@ mod tests {
     fn nearest_rank() {
         let mut samples: Vec<f64> = (1..=100).map(f64::from).collect();
         let p = Percentiles::of(&mut samples, 0);
-        assert_eq!((p.count, p.p50, p.p95, p.p99, p.max), (100, 50.0, 95.0, 99.0, 100.0));
+        assert_eq!(
+            (p.count, p.p50, p.p95, p.p99, p.max),
+            (100, 50.0, 95.0, 99.0, 100.0)
+        );
         assert_eq!(Percentiles::of(&mut [], 0).count, 0);
     }
 

@@ -115,7 +115,10 @@ fn distribution(svg: &mut String, points: &[PointReport]) {
             .iter()
             .enumerate()
             .step_by(step)
-            .chain(std::iter::once((samples.len() - 1, &samples[samples.len() - 1])))
+            .chain(std::iter::once((
+                samples.len() - 1,
+                &samples[samples.len() - 1],
+            )))
             .map(|(i, &v)| {
                 let x = left + w * (v / x_max).clamp(0.0, 1.0);
                 let y = top + h - h * (i + 1) as f64 / samples.len() as f64;
@@ -156,10 +159,7 @@ fn by_calls(
             point.calls
         );
     }
-    for (label, colour, pick) in [
-        ("p50", COLOURS[0], 0usize),
-        ("p99", COLOURS[3], 1usize),
-    ] {
+    for (label, colour, pick) in [("p50", COLOURS[0], 0usize), ("p99", COLOURS[3], 1usize)] {
         let coords: Vec<String> = points
             .iter()
             .enumerate()

@@ -34,7 +34,7 @@ impl Target {
     pub async fn prepare(args: &LoadgenArgs, suite: &SuiteConfig) -> anyhow::Result<Self> {
         match &args.url {
             Some(url) => Self::attach(args, url).await,
-            None => Self::spawn(suite).await,
+            None => Self::spawn(suite, args.server_database_url.as_deref()).await,
         }
     }
 
@@ -57,16 +57,25 @@ impl Target {
     }
 
     /// Starts this binary's `serve` on a free port with a fresh SQLite database in a scratch
-    /// folder, pointed at provider fakes running in this process.
-    async fn spawn(suite: &SuiteConfig) -> anyhow::Result<Self> {
-        let fakes = FakeSuite::start(suite).await.context("starting the fakes")?;
+    /// folder (or `database_url`), pointed at provider fakes running in this process.
+    async fn spawn(suite: &SuiteConfig, database_url: Option<&str>) -> anyhow::Result<Self> {
+        let fakes = FakeSuite::start(suite)
+            .await
+            .context("starting the fakes")?;
         let dir = std::env::temp_dir().join(format!("switchboard-loadgen-{}", ulid::Ulid::new()));
         std::fs::create_dir_all(&dir)?;
         let config = dir.join("switchboard.toml");
-        std::fs::write(&config, format!("log = \"warn\"\n\n{}", fakes.config_toml()))?;
+        std::fs::write(
+            &config,
+            format!("log = \"warn\"\n\n{}", fakes.config_toml()),
+        )?;
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let log = std::fs::File::create(dir.join("server.log"))?;
-        let child = Command::new(std::env::current_exe()?)
+        let mut command = Command::new(std::env::current_exe()?);
+        if let Some(url) = database_url {
+            command.arg("--database-url").arg(url);
+        }
+        let child = command
             .arg("--config")
             .arg(&config)
             .arg("--data-dir")
