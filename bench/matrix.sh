@@ -40,7 +40,7 @@ section=$(mktemp)
   echo "fake's endpointing wait comes first), LLM first token 250 ms then 50 tokens/s, TTS first"
   echo "byte 120 ms. Each point ramps its calls up over ${RAMP} s and measures ${DURATION} s with all of"
   echo "them up. Every call: a greeting, then cycles of a question, its answer, another question"
-  echo "talked over 400 ms into the answer, and the answer to that."
+  echo "talked over 400 ms into a talk spurt of the answer, and the answer to that."
   echo
   echo "Command (from \`bench/matrix.sh\`, $(date -u +%Y-%m-%d\ %H:%M) UTC):"
   echo
