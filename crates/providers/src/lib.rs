@@ -16,3 +16,11 @@ pub mod usage;
 pub use error::{Phase, ProviderError};
 pub use timeouts::Timeouts;
 pub use usage::Usage;
+
+/// WebSocket settings of every streaming client. The read buffer is small: provider messages
+/// are a few KiB at most (larger ones still arrive whole), and tungstenite allocates the
+/// buffer per socket and zero-fills it on every read, so its 128 KiB default costs memory per
+/// call and CPU per message.
+pub(crate) fn ws_config() -> tokio_tungstenite::tungstenite::protocol::WebSocketConfig {
+    tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(8 * 1024)
+}

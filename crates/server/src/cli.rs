@@ -52,6 +52,67 @@ pub enum Command {
     /// Run fakes of every AI provider on local ports, for development without accounts;
     /// prints the configuration that points Switchboard at them.
     Fakes(FakesArgs),
+    /// Run many simulated calls against a Switchboard and report what callers feel and what
+    /// the server costs (docs/loadgen.md). Without --url it starts its own server and fakes.
+    Loadgen(LoadgenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LoadgenArgs {
+    /// Concurrent calls; a comma-separated list runs one point per value, e.g. 10,100,200.
+    #[arg(long, value_delimiter = ',', default_value = "10")]
+    pub calls: Vec<usize>,
+    /// Seconds over which the calls start, evenly spread.
+    #[arg(long, default_value_t = 10.0)]
+    pub ramp_up_secs: f64,
+    /// Seconds all calls are up together: the measured steady state.
+    #[arg(long, default_value_t = 20.0)]
+    pub duration_secs: f64,
+    /// A running Switchboard (http://HOST:PORT) whose providers are fakes with the delays
+    /// below (e.g. `switchboard fakes`). Without it, a server is started for each point
+    /// (this binary, a fresh SQLite database, the fakes in this process).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// With --url: an API key (or session token) with write scope.
+    #[arg(long, env = "SWITCHBOARD_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// With --url: the agent to call (default: one created for the run).
+    #[arg(long, value_name = "AGENT_ID")]
+    pub agent: Option<String>,
+    /// With --url: the server's process id, to read its CPU and memory from /proc.
+    #[arg(long)]
+    pub server_pid: Option<u32>,
+    /// The fake STT's final transcript, after it detects the end of speech.
+    #[arg(long, default_value_t = 150)]
+    pub stt_final_ms: u64,
+    /// The fake LLM's first token.
+    #[arg(long, default_value_t = 250)]
+    pub llm_first_token_ms: u64,
+    /// The fake LLM's tokens per second after the first.
+    #[arg(long, default_value_t = 50)]
+    pub llm_tokens_per_second: u32,
+    /// The fake TTS's first audio.
+    #[arg(long, default_value_t = 120)]
+    pub tts_first_byte_ms: u64,
+    /// The silence after which the STT ends an utterance, as the server asks it to.
+    #[arg(long, default_value_t = 300)]
+    pub stt_endpointing_ms: u32,
+    /// Write the report as JSON here.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write the results table as Markdown here.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Write the plot (latency distribution; calls vs p50/p99) as SVG here.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// Without --url: the database of the started server (default: a fresh SQLite file).
+    /// A PostgreSQL database is reused from run to run; each run signs up its own tenant.
+    #[arg(long, value_name = "URL")]
+    pub server_database_url: Option<String>,
+    /// Keep a started server's scratch folder (its log) even when no call failed.
+    #[arg(long)]
+    pub keep_server_log: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use switchboard_store::{Backend, Store, now_ms};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -73,7 +74,13 @@ impl Server {
 
         let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let signal = stopping.clone();
-        let serve = axum::serve(self.listener, app).with_graceful_shutdown(async move {
+        // Media frames are small and timed: send each at once rather than wait on an ACK.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::debug!(%error, "could not set TCP_NODELAY");
+            }
+        });
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
             shutdown.await;
             tracing::info!(
                 "shutting down: no new connections; requests and calls in flight may finish"

@@ -44,8 +44,14 @@ pub(crate) async fn connect(
     let connector = url
         .starts_with("wss://")
         .then(|| Connector::Rustls(tls_config()));
-    let connecting =
-        tokio_tungstenite::connect_async_tls_with_config(request, None, false, connector);
+    // Nagle off: a chunk's text and its flush are small writes back to back, and the flush
+    // would otherwise wait for the provider's delayed ACK (40 ms on Linux) before it leaves.
+    let connecting = tokio_tungstenite::connect_async_tls_with_config(
+        request,
+        Some(crate::ws_config()),
+        true,
+        connector,
+    );
     match tokio::time::timeout(timeout, connecting).await {
         Err(_) => Err(ProviderError::Timeout {
             provider,

@@ -3,6 +3,7 @@
 mod admin;
 mod demo;
 mod fakes;
+mod loadgen;
 
 use crate::cli::{Cli, Command, ConfigCommand};
 use crate::config::{self, Config};
@@ -22,6 +23,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Admin(command)) => admin::run(&loaded.config, command).await,
         Some(Command::Fakes(args)) => fakes::run(args).await,
+        Some(Command::Loadgen(args)) => loadgen::run(args).await,
         Some(Command::Config(ConfigCommand::Check)) => {
             print!("{}", config::render_report(&loaded));
             Ok(())

@@ -17,6 +17,11 @@ use super::authenticator::TokenAuthenticator;
 use crate::http::{ApiError, AppState};
 use crate::telephony::urls::WebhookUrls;
 
+/// The socket's read buffer. A media message is a few hundred bytes; tungstenite's default
+/// (128 KiB) is allocated per socket and zero-filled on every read, which cost a quarter of
+/// the server's CPU under load (docs/BENCHMARKS.md). Larger messages still arrive whole.
+const READ_BUFFER_BYTES: usize = 4 * 1024;
+
 /// Twilio: with a Twilio (or simulator) carrier configured, the upgrade must carry a valid
 /// `X-Twilio-Signature` from one of them, made over the public `wss://` URL.
 pub async fn twilio(
@@ -64,6 +69,7 @@ pub async fn telnyx(State(state): State<AppState>, upgrade: WebSocketUpgrade) ->
 fn accept(state: AppState, upgrade: WebSocketUpgrade, carrier: Carrier) -> Response {
     upgrade
         .max_message_size(MAX_MESSAGE_BYTES)
+        .read_buffer_size(READ_BUFFER_BYTES)
         .on_failed_upgrade(|err| tracing::warn!(error = %err, "media WebSocket upgrade failed"))
         .on_upgrade(move |socket| {
             let tracker = state.media.tracker().clone();

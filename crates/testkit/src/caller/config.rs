@@ -1,10 +1,13 @@
 //! Who the simulated caller is, where it dials and how fast it talks.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use switchboard_telephony::twilio::signature;
 use tokio_util::sync::CancellationToken;
+
+use super::report::TurnTiming;
 
 /// How fast the caller sends its audio.
 ///
@@ -68,6 +71,24 @@ pub struct CallerConfig {
     /// up or redirected elsewhere: the caller sends `stop`, closes and reports
     /// [`CallEnd::Stopped`](super::CallEnd::Stopped).
     pub stop: CancellationToken,
+    /// Where to report each answered turn as it happens, for a live view of many calls.
+    pub tap: Option<TurnTap>,
+}
+
+/// Answered turns, reported by callers as they happen and taken by whoever watches (a load
+/// generator's progress line). Shared by clones; holds only what has not been taken yet.
+#[derive(Debug, Clone, Default)]
+pub struct TurnTap(Arc<Mutex<Vec<TurnTiming>>>);
+
+impl TurnTap {
+    pub(crate) fn answered(&self, turn: &TurnTiming) {
+        self.0.lock().expect("tap lock").push(turn.clone());
+    }
+
+    /// Takes the turns answered since the last call.
+    pub fn take(&self) -> Vec<TurnTiming> {
+        std::mem::take(&mut *self.0.lock().expect("tap lock"))
+    }
 }
 
 impl CallerConfig {
@@ -85,6 +106,7 @@ impl CallerConfig {
             close_timeout: Duration::from_secs(1),
             record_audio: true,
             stop: CancellationToken::new(),
+            tap: None,
         }
     }
 
@@ -120,6 +142,12 @@ impl CallerConfig {
 
     pub fn record_audio(mut self, keep: bool) -> Self {
         self.record_audio = keep;
+        self
+    }
+
+    /// Reports answered turns to `tap` as they happen.
+    pub fn tap(mut self, tap: TurnTap) -> Self {
+        self.tap = Some(tap);
         self
     }
 

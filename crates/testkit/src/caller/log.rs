@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use super::recording::Recording;
 use super::report::{
-    BargeInTiming, CallEnd, CallReport, ClearRecord, CloseRecord, MarkRecord, PacingStats,
-    ProtocolError, ProtocolViolation, TurnTiming,
+    BargeInTiming, CallEnd, CallReport, ClearRecord, CloseRecord, MarkRecord, OutboundPacing,
+    PacingStats, ProtocolError, ProtocolViolation, TurnTiming,
 };
 use super::runner::SpeechCue;
 
@@ -24,6 +24,8 @@ pub(crate) struct CallLog {
     awaiting_answer: Option<usize>,
     /// The barge-in whose `clear` has not come yet.
     awaiting_clear: Option<usize>,
+    /// The barge-in after which the agent has not fallen silent yet.
+    awaiting_silence: Option<usize>,
     pub server_close: Option<CloseRecord>,
 }
 
@@ -32,10 +34,12 @@ impl CallLog {
     pub(crate) fn speech_sent(&mut self, cue: SpeechCue, at: Duration) {
         if cue.onset && cue.barge_in {
             self.awaiting_clear = Some(self.barge_ins.len());
+            self.awaiting_silence = Some(self.barge_ins.len());
             self.barge_ins.push(BargeInTiming {
                 step: cue.step,
                 onset_at: at,
                 clear_at: None,
+                silenced_at: None,
             });
         }
         if cue.end {
@@ -48,12 +52,14 @@ impl CallLog {
         }
     }
 
-    pub(crate) fn agent_media(&mut self, bytes: usize, at: Duration) {
+    /// Agent audio arrived; returns the turn it answers, if it is the first since the
+    /// caller's last utterance.
+    pub(crate) fn agent_media(&mut self, bytes: usize, at: Duration) -> Option<&TurnTiming> {
         self.frames_received += 1;
         self.agent_audio_bytes += bytes as u64;
-        if let Some(turn) = self.awaiting_answer.take() {
-            self.turns[turn].agent_audio_at = Some(at);
-        }
+        let turn = self.awaiting_answer.take()?;
+        self.turns[turn].agent_audio_at = Some(at);
+        Some(&self.turns[turn])
     }
 
     /// Records a server mark; returns its id (for the playback queue and [`Self::mark_name`]).
@@ -87,6 +93,19 @@ impl CallLog {
         }
     }
 
+    /// Whether a barge-in is waiting for the agent to fall silent.
+    pub(crate) fn awaiting_silence(&self) -> bool {
+        self.awaiting_silence.is_some()
+    }
+
+    /// The agent's audio ran out (or was cleared) at `at`, after the pending barge-in.
+    pub(crate) fn silenced(&mut self, at: Duration) {
+        if let Some(barge_in) = self.awaiting_silence.take() {
+            let timing = &mut self.barge_ins[barge_in];
+            timing.silenced_at = Some(at.max(timing.onset_at));
+        }
+    }
+
     pub(crate) fn violation(&mut self, violation: ProtocolViolation, at: Duration) {
         self.protocol_errors.push(ProtocolError { at, violation });
     }
@@ -109,6 +128,7 @@ impl CallLog {
             barge_ins: self.barge_ins,
             timed_out_steps: ending.timed_out_steps,
             pacing: ending.pacing,
+            outbound: ending.outbound,
             server_close: self.server_close,
             recording: ending.recording,
         }
@@ -125,6 +145,7 @@ pub(crate) struct Ending {
     pub frames_sent: u64,
     pub timed_out_steps: Vec<usize>,
     pub pacing: PacingStats,
+    pub outbound: OutboundPacing,
     pub recording: Recording,
 }
 
@@ -162,6 +183,7 @@ mod tests {
             frames_sent: 50,
             timed_out_steps: Vec::new(),
             pacing: PacingStats::default(),
+            outbound: OutboundPacing::default(),
             recording: Recording::default(),
         };
         let report = log.into_report(ending);

@@ -51,6 +51,7 @@ mod config;
 mod error;
 mod inbound;
 mod log;
+mod outbound;
 mod playback;
 mod recording;
 mod report;
@@ -62,12 +63,12 @@ mod utterance;
 #[cfg(test)]
 mod tests;
 
-pub use config::{CallerConfig, Pace, random_sid};
+pub use config::{CallerConfig, Pace, TurnTap, random_sid};
 pub use error::CallerError;
 pub use recording::Recording;
 pub use report::{
     BargeInTiming, CallEnd, CallReport, CallResult, ClearRecord, CloseRecord, MarkRecord,
-    PacingStats, ProtocolError, ProtocolViolation, TurnTiming,
+    OutboundPacing, PacingStats, ProtocolError, ProtocolViolation, TurnTiming,
 };
 pub use script::{Script, Step};
 pub use utterance::{Utterance, UtteranceError};

@@ -39,6 +39,8 @@ pub struct CallReport {
     /// Indices (in the script) of `WaitForAgent` / `BargeIn` steps that gave up.
     pub timed_out_steps: Vec<usize>,
     pub pacing: PacingStats,
+    /// How punctually the server's audio arrived.
+    pub outbound: OutboundPacing,
     /// The server's close frame, if one came: on its own initiative
     /// ([`CallEnd::ServerClosed`]) or answering the caller's.
     pub server_close: Option<CloseRecord>,
@@ -155,12 +157,20 @@ pub struct BargeInTiming {
     pub onset_at: Duration,
     /// The first `clear` received after that.
     pub clear_at: Option<Duration>,
+    /// When the caller stopped hearing the agent after the onset: its queued audio ran out
+    /// (the server stopped sending) or a `clear` dropped it.
+    pub silenced_at: Option<Duration>,
 }
 
 impl BargeInTiming {
     /// Caller speech onset to `clear` received (DESIGN §9 budget: 150 ms).
     pub fn latency(&self) -> Option<Duration> {
         Some(self.clear_at? - self.onset_at)
+    }
+
+    /// Caller speech onset to the agent falling silent in the caller's ear.
+    pub fn silence_latency(&self) -> Option<Duration> {
+        Some(self.silenced_at?.saturating_sub(self.onset_at))
     }
 }
 
@@ -172,4 +182,15 @@ pub struct PacingStats {
     pub mean_lateness: Duration,
     /// Frames more than one frame (20 ms wall) late.
     pub late_frames: u64,
+}
+
+/// The server's outbound pacing (see the caller's `outbound` module): every agent frame is
+/// due when the audio before it in its segment has played; one that arrives later leaves a
+/// gap the caller hears.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutboundPacing {
+    /// Agent media frames received.
+    pub frames: u64,
+    /// The lateness of each frame that arrived after it was due (the others were on time).
+    pub late: Vec<Duration>,
 }

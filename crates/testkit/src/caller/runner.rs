@@ -177,7 +177,11 @@ impl Runner {
                 } => {
                     let playback = agent.playback;
                     if playback.spurts() > *spurts_before {
-                        if agent.now >= playback.spurt_start() + *after {
+                        // Talk over audio that is playing: a spurt that ended before
+                        // `after` passes the turn to the next one.
+                        if playback.playing(agent.now)
+                            && agent.now >= playback.spurt_start() + *after
+                        {
                             self.active = Active::Speaking {
                                 utterance: utterance.clone(),
                                 next_frame: 0,
@@ -367,6 +371,24 @@ mod tests {
             panic!()
         };
         assert!(onset.speech.unwrap().barge_in && onset.speech.unwrap().onset);
+    }
+
+    #[test]
+    fn barge_in_waits_for_a_spurt_long_enough_to_talk_over() {
+        let script = Script::new().barge_in(Utterance::tone(300.0, ms(20)), ms(60), ms(1000));
+        // 40 ms of audio at tick 1 (over before 60 ms), then a long spurt at tick 5.
+        let (actions, _) = drive(script, 10, |now, playback, received| {
+            if now == 160 {
+                playback.media(now, &[1; 320]);
+                *received += 1;
+            }
+            if now == 800 {
+                playback.media(now, &[1; 8000]);
+                *received += 1;
+            }
+        });
+        // 60 ms into the second spurt is tick 8.
+        assert_eq!(summary(&actions), "........sH");
     }
 
     #[test]

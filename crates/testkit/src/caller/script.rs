@@ -17,8 +17,9 @@ pub enum Step {
     /// `timeout` (recorded in [`CallReport::timed_out_steps`](super::CallReport)).
     WaitForAgent { quiet: Duration, timeout: Duration },
     /// Send silence until the agent starts talking (or use the talk spurt already playing),
-    /// then speak `utterance` once `after` has passed since that spurt's first frame arrived.
-    /// Gives up, without speaking, if no agent audio arrives within `timeout`.
+    /// then speak `utterance` once `after` has passed since that spurt's first frame arrived,
+    /// over its audio: a spurt that ends sooner hands over to the next one. Gives up, without
+    /// speaking, if no agent audio arrives within `timeout`.
     BargeIn {
         utterance: Utterance,
         after: Duration,

@@ -16,17 +16,18 @@ use tokio::time::{Instant, sleep_until, timeout_at};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::handshake::client::Request;
 use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
-use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async_with_config};
 use tokio_util::sync::CancellationToken;
 
 use super::clock::{Clock, Pacer};
-use super::config::{CallerConfig, Pace};
+use super::config::{CallerConfig, Pace, TurnTap};
 use super::error::CallerError;
 use super::inbound::{ServerFrame, classify};
 use super::log::{CallLog, Ending};
+use super::outbound::OutboundClock;
 use super::playback::Playback;
 use super::report::{CallEnd, CallResult, CloseRecord, ProtocolViolation};
 use super::runner::{Action, AgentView, Runner};
@@ -62,7 +63,12 @@ pub(crate) async fn run(config: CallerConfig, script: Script) -> CallResult {
         )));
     }
     let dialled = Instant::now();
-    let (socket, _) = connect_async(upgrade_request(&config)?).await?;
+    // Nagle off, as a carrier's media gateway sends each 20 ms frame at once.
+    // A small read buffer: tungstenite zero-fills it on every read (its default is 128 KiB),
+    // which a load generator with a thousand callers pays for.
+    let ws_config = WebSocketConfig::default().read_buffer_size(4 * 1024);
+    let (socket, _) =
+        connect_async_with_config(upgrade_request(&config)?, Some(ws_config), true).await?;
     let connect_time = dialled.elapsed();
     let (sink, stream) = socket.split();
     let (arrivals, inbox) = mpsc::unbounded_channel();
@@ -83,6 +89,8 @@ pub(crate) async fn run(config: CallerConfig, script: Script) -> CallResult {
         playback: Playback::new(config.record_audio),
         runner: Runner::new(script),
         log: CallLog::default(),
+        outbound: OutboundClock::default(),
+        tap: config.tap.clone(),
         audio: Vec::new(),
         unpaced: config.pace == Pace::Unpaced,
         close_timeout: config.close_timeout,
@@ -109,6 +117,7 @@ pub(crate) async fn run(config: CallerConfig, script: Script) -> CallResult {
         frames_sent: session.pacer.frames_sent(),
         timed_out_steps: session.runner.timed_out_steps().to_vec(),
         pacing: session.pacer.stats(),
+        outbound: session.outbound.into_pacing(),
         recording: session.playback.into_recording(),
     };
     Ok(session.log.into_report(ending))
@@ -164,6 +173,8 @@ struct Session {
     playback: Playback,
     runner: Runner,
     log: CallLog,
+    outbound: OutboundClock,
+    tap: Option<TurnTap>,
     /// Decoded agent audio, reused frame to frame.
     audio: Vec<u8>,
     unpaced: bool,
@@ -215,6 +226,7 @@ impl Session {
     async fn tick(&mut self, due: Instant) -> Result<(), CallEnd> {
         let now = Instant::now();
         self.echo_due(now).await?;
+        self.note_silence(now);
         loop {
             let view = AgentView {
                 now: self.clock.position(now),
@@ -241,6 +253,9 @@ impl Session {
                     self.pacer.sent(due, sent);
                     if let Some(cue) = frame.speech {
                         self.log.speech_sent(cue, self.clock.elapsed(sent));
+                        if cue.onset {
+                            self.outbound.segment_end();
+                        }
                     }
                     if self.unpaced {
                         // Bursts must not starve the reader task on a busy runtime.
@@ -261,15 +276,22 @@ impl Session {
                 match classify(&text, self.twilio.stream_sid(), &mut self.audio) {
                     Ok(ServerFrame::Media) => {
                         self.playback.media(position, &self.audio);
-                        self.log.agent_media(self.audio.len(), at);
+                        self.outbound.media(position, self.audio.len() as u64);
+                        let answered = self.log.agent_media(self.audio.len(), at);
+                        if let (Some(turn), Some(tap)) = (answered, &self.tap) {
+                            tap.answered(turn);
+                        }
                     }
                     Ok(ServerFrame::Mark(name)) => {
                         let id = self.log.mark_received(name, at);
                         self.playback.mark(id);
+                        self.outbound.segment_end();
                     }
                     Ok(ServerFrame::Clear) => {
                         let (dropped, marks) = self.playback.clear(position);
+                        self.outbound.segment_end();
                         self.log.clear(dropped, at);
+                        self.note_silence(arrival.at);
                         for id in marks {
                             self.echo(id, true).await?;
                         }
@@ -288,6 +310,14 @@ impl Session {
         }
         // A mark on an idle queue is due at once.
         self.echo_due(Instant::now()).await
+    }
+
+    /// After a barge-in, notes when the agent's audio ran out in the caller's ear.
+    fn note_silence(&mut self, now: Instant) {
+        if self.log.awaiting_silence() && !self.playback.playing(self.clock.position(now)) {
+            let ran_out = self.clock.instant_at(self.playback.played_until()).min(now);
+            self.log.silenced(self.clock.elapsed(ran_out));
+        }
     }
 
     async fn echo_due(&mut self, now: Instant) -> Result<(), CallEnd> {

@@ -14,3 +14,7 @@ pub mod twilio;
 pub mod voipms;
 
 pub use server::{FakeServer, Faults, Recorded, Recorder};
+
+/// The read buffer of the fakes' WebSockets: tungstenite's 128 KiB default is zero-filled on
+/// every read, which a load test with many streams pays for in CPU.
+pub(crate) const FAKE_READ_BUFFER: usize = 4 * 1024;

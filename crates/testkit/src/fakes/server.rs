@@ -1,9 +1,11 @@
 //! What every fake shares: a server on 127.0.0.1:0, fault knobs and a recorder.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -18,6 +20,10 @@ impl FakeServer {
     pub async fn start(router: axum::Router, port: u16) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
+        // Like the real services, answer small messages at once (no Nagle delay).
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
         });
@@ -122,16 +128,31 @@ impl Recorded {
 }
 
 /// What a fake received, shared between the fake and the test that asserts on it.
+///
+/// It keeps the latest [`Recorder::CAPACITY`] items, so that a fake serving a load test or a
+/// long development session (one item per audio frame) does not grow without bound.
 #[derive(Debug, Clone, Default)]
-pub struct Recorder(Arc<Mutex<Vec<Recorded>>>);
+pub struct Recorder(Arc<Mutex<VecDeque<Recorded>>>);
 
 impl Recorder {
+    /// Far more than any test asserts on; about ten minutes of one call's audio frames.
+    pub const CAPACITY: usize = 30_000;
+
     pub fn push(&self, item: Recorded) {
-        self.0.lock().expect("recorder lock").push(item);
+        let mut items = self.0.lock().expect("recorder lock");
+        if items.len() == Self::CAPACITY {
+            items.pop_front();
+        }
+        items.push_back(item);
     }
 
     pub fn all(&self) -> Vec<Recorded> {
-        self.0.lock().expect("recorder lock").clone()
+        self.0
+            .lock()
+            .expect("recorder lock")
+            .iter()
+            .cloned()
+            .collect()
     }
 
     pub fn clear(&self) {

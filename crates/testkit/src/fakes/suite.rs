@@ -47,9 +47,13 @@ impl Default for SuiteConfig {
             ]
             .map(String::from)
             .to_vec(),
+            // Long enough to be talked over; both complete their first chunk at the same
+            // token, so a benchmark knows how long the first chunk takes to stream.
             replies: [
-                "Yes, I can hear you well. What would you like to talk about today?",
-                "Of course. This is a local test line, so every answer comes from a script.",
+                "Yes, I can hear you well. What would you like to talk about today? Take your \
+                 time: this is a local test line, so every answer here comes from a script.",
+                "Sure thing, I can help you. This is a local test line, so every answer comes \
+                 from a script, and each runs on for a few seconds so it can be interrupted.",
             ]
             .map(String::from)
             .to_vec(),
@@ -100,12 +104,17 @@ impl FakeSuite {
 
         let llm = FakeLlm::start_on(FakeLlmConfig::openai(SUITE_KEY), port(2)).await?;
         let per_token = Duration::from_secs(1) / config.llm_tokens_per_second.max(1);
+        let timed = |text: &str| {
+            Reply::text(text)
+                .first_byte(config.llm_first_token)
+                .per_chunk(per_token)
+        };
         for reply in cycled(&config.replies) {
-            llm.push(
-                Reply::text(&reply)
-                    .first_byte(config.llm_first_token)
-                    .per_chunk(per_token),
-            );
+            llm.push(timed(&reply));
+        }
+        // A load test outlasts any script: then every request gets the first reply.
+        if let Some(first) = config.replies.first() {
+            llm.set_default(Some(timed(first)));
         }
 
         let transcriptions = FakeTranscriptions::start_on(

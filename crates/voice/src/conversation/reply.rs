@@ -4,8 +4,9 @@
 //!
 //! A reply runs as its own task and reports to the conversation loop on a channel; it never
 //! touches conversation state. Each chunk is synthesised on its own and played as one
-//! segment, so the loop knows exactly which text the caller heard when they interrupt. The
-//! next chunk's synthesis starts while the current one is still streaming, so chunk
+//! segment, so the loop knows exactly which text the caller heard when they interrupt. A
+//! chunk's audio streams into the call as soon as it comes, while the model goes on writing,
+//! and the next chunk's synthesis starts while the current one is still streaming, so chunk
 //! boundaries add no gap.
 
 use std::sync::Arc;
@@ -191,10 +192,26 @@ struct Reply {
     first_audio: bool,
 }
 
-/// A chunk being synthesised ahead of playing.
+/// A chunk being synthesised, and how much of its audio has gone to the call.
 struct Pending {
     text: String,
     output: TtsOutput,
+    audio_ms: u64,
+    /// Who its TTS usage is charged to (a fallback switch changes it).
+    provider: String,
+}
+
+/// The chunk whose audio is streaming into the call, and the one synthesising behind it.
+#[derive(Default)]
+struct Chunks {
+    playing: Option<Pending>,
+    ahead: Option<Pending>,
+}
+
+/// What woke a reply up: the LLM or the playing chunk's TTS.
+enum Step {
+    Llm(Option<Result<ChatEvent, ProviderError>>),
+    Tts(Option<Result<TtsEvent, ProviderError>>),
 }
 
 impl Reply {
@@ -256,7 +273,8 @@ impl Reply {
         Ok(added)
     }
 
-    /// One LLM request: its text is spoken clause by clause as it streams.
+    /// One LLM request: its text is spoken clause by clause as it streams. A chunk's audio
+    /// is played as soon as it comes, while the model goes on writing.
     async fn stream_round(
         &mut self,
         turn: &mut Turn,
@@ -269,10 +287,30 @@ impl Reply {
         let mut text = String::new();
         let mut calls = Vec::new();
         let mut first_token = false;
-        // At most one chunk synthesises ahead of the one playing.
-        let mut ahead: Option<Pending> = None;
+        let mut chunks = Chunks::default();
         let mut provider = self.deps.llm_name.clone();
-        while let Some(event) = stream.next().await {
+        loop {
+            // The playing chunk's audio first: it is what the caller is waiting for.
+            let step = match chunks.playing.as_mut() {
+                Some(playing) => tokio::select! {
+                    biased;
+                    event = playing.output.next() => Step::Tts(event),
+                    event = stream.next() => Step::Llm(event),
+                },
+                None => Step::Llm(stream.next().await),
+            };
+            let event = match step {
+                Step::Tts(event) => {
+                    if let Some(playing) = chunks.playing.as_mut()
+                        && self.play_next(turn, playing, event).await?
+                    {
+                        chunks.playing = chunks.ahead.take();
+                    }
+                    continue;
+                }
+                Step::Llm(None) => break,
+                Step::Llm(Some(event)) => event,
+            };
             match event? {
                 ChatEvent::TextDelta(delta) => {
                     if !first_token {
@@ -281,7 +319,7 @@ impl Reply {
                     }
                     text.push_str(&delta);
                     for chunk in chunker.push(&delta) {
-                        ahead = self.queue_chunk(turn, ahead, chunk).await?;
+                        self.queue_chunk(turn, &mut chunks, chunk).await?;
                     }
                 }
                 ChatEvent::ToolCall(call) => {
@@ -300,7 +338,8 @@ impl Reply {
                     .await;
                 }
                 ChatEvent::Switched(switch) => {
-                    if switch.discarded_output && (self.spoke || ahead.is_some()) {
+                    let queued = chunks.playing.is_some() || chunks.ahead.is_some();
+                    if switch.discarded_output && (self.spoke || queued) {
                         // Part of the failed model's reply was already said; the next model
                         // starts over, so the caller would hear the beginning twice.
                         return Err(ReplyError::Provider(format!(
@@ -326,9 +365,9 @@ impl Reply {
             }
         }
         for chunk in chunker.finish() {
-            ahead = self.queue_chunk(turn, ahead, chunk).await?;
+            self.queue_chunk(turn, &mut chunks, chunk).await?;
         }
-        if let Some(pending) = ahead {
+        for pending in [chunks.playing, chunks.ahead].into_iter().flatten() {
             self.play(turn, pending).await?;
         }
         Ok((text, calls))
@@ -342,13 +381,14 @@ impl Reply {
         .await;
     }
 
-    /// Starts synthesising `chunk`; plays the chunk that was ahead of it first.
+    /// Starts synthesising `chunk`. At most one chunk synthesises ahead of the one playing:
+    /// with both places taken, the playing one is played out first.
     async fn queue_chunk(
         &mut self,
         turn: &mut Turn,
-        ahead: Option<Pending>,
+        chunks: &mut Chunks,
         chunk: String,
-    ) -> Result<Option<Pending>, ReplyError> {
+    ) -> Result<(), ReplyError> {
         if !self.first_clause {
             self.first_clause = true;
             self.tell(ReplyEvent::FirstClause {
@@ -357,11 +397,18 @@ impl Reply {
             })
             .await;
         }
-        let next = self.synthesize(chunk).await?;
-        if let Some(pending) = ahead {
-            self.play(turn, pending).await?;
+        if chunks.ahead.is_some()
+            && let Some(playing) = chunks.playing.take()
+        {
+            self.play(turn, playing).await?;
+            chunks.playing = chunks.ahead.take();
         }
-        Ok(Some(next))
+        let next = self.synthesize(chunk).await?;
+        match chunks.playing {
+            None => chunks.playing = Some(next),
+            Some(_) => chunks.ahead = Some(next),
+        }
+        Ok(())
     }
 
     async fn synthesize(&self, text: String) -> Result<Pending, ReplyError> {
@@ -370,61 +417,78 @@ impl Reply {
             .tts
             .synthesize(self.deps.voice.clone(), text.clone())
             .await?;
-        Ok(Pending { text, output })
+        Ok(Pending {
+            text,
+            output,
+            audio_ms: 0,
+            provider: self.deps.tts_name.clone(),
+        })
     }
 
     /// Streams a chunk's audio into the turn as one segment.
     async fn play(&mut self, turn: &mut Turn, mut pending: Pending) -> Result<(), ReplyError> {
-        let mut audio_ms = 0;
-        let mut provider = self.deps.tts_name.clone();
         loop {
-            let Some(event) = pending.output.next().await else {
-                // Ended without `Final`: cancelled.
-                return Err(ReplyError::Cancelled);
-            };
-            match event? {
-                TtsEvent::Audio(chunk) => {
-                    if !self.first_audio {
-                        self.first_audio = true;
-                        self.tell(ReplyEvent::FirstAudio {
-                            turn: self.id,
-                            at: Instant::now(),
-                        })
-                        .await;
-                    }
-                    audio_ms += chunk.duration_ms();
-                    self.spoke = true;
-                    turn.send(chunk.mulaw).await?;
-                }
-                TtsEvent::Flushed => {}
-                TtsEvent::ProviderSwitched(switch) => {
-                    self.tell(ReplyEvent::ProviderSwitched {
-                        role: "tts",
-                        from: switch.from.to_owned(),
-                        to: switch.to.to_owned(),
-                        reason: format!("{:?}", switch.reason),
-                    })
-                    .await;
-                    provider = switch.to.to_owned();
-                }
-                TtsEvent::Final { usage } => {
-                    turn.end_segment().await?;
-                    self.tell(ReplyEvent::Segment {
-                        turn: self.id,
-                        text: pending.text,
-                        audio_ms,
-                    })
-                    .await;
-                    self.tell(ReplyEvent::Usage {
-                        role: "tts",
-                        provider,
-                        usage,
-                    })
-                    .await;
-                    return Ok(());
-                }
+            let event = pending.output.next().await;
+            if self.play_next(turn, &mut pending, event).await? {
+                return Ok(());
             }
         }
+    }
+
+    /// Handles the chunk's next TTS event; true once its segment is complete.
+    async fn play_next(
+        &mut self,
+        turn: &mut Turn,
+        pending: &mut Pending,
+        event: Option<Result<TtsEvent, ProviderError>>,
+    ) -> Result<bool, ReplyError> {
+        let Some(event) = event else {
+            // Ended without `Final`: cancelled.
+            return Err(ReplyError::Cancelled);
+        };
+        match event? {
+            TtsEvent::Audio(chunk) => {
+                if !self.first_audio {
+                    self.first_audio = true;
+                    self.tell(ReplyEvent::FirstAudio {
+                        turn: self.id,
+                        at: Instant::now(),
+                    })
+                    .await;
+                }
+                pending.audio_ms += chunk.duration_ms();
+                self.spoke = true;
+                turn.send(chunk.mulaw).await?;
+            }
+            TtsEvent::Flushed => {}
+            TtsEvent::ProviderSwitched(switch) => {
+                self.tell(ReplyEvent::ProviderSwitched {
+                    role: "tts",
+                    from: switch.from.to_owned(),
+                    to: switch.to.to_owned(),
+                    reason: format!("{:?}", switch.reason),
+                })
+                .await;
+                pending.provider = switch.to.to_owned();
+            }
+            TtsEvent::Final { usage } => {
+                turn.end_segment().await?;
+                self.tell(ReplyEvent::Segment {
+                    turn: self.id,
+                    text: std::mem::take(&mut pending.text),
+                    audio_ms: pending.audio_ms,
+                })
+                .await;
+                self.tell(ReplyEvent::Usage {
+                    role: "tts",
+                    provider: pending.provider.clone(),
+                    usage,
+                })
+                .await;
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Runs one tool call; a slow one gets the spoken filler while it runs.

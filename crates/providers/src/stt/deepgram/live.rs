@@ -68,8 +68,12 @@ impl DeepgramLive {
         request.headers_mut().insert("authorization", auth);
         let connector = (url.scheme() == "wss").then(tls::connector);
         let limit = self.config.timeouts.connect;
-        let connecting =
-            tokio_tungstenite::connect_async_tls_with_config(request, None, true, connector);
+        let connecting = tokio_tungstenite::connect_async_tls_with_config(
+            request,
+            Some(crate::ws_config()),
+            true,
+            connector,
+        );
         let (socket, _response) = timeout(limit, connecting)
             .await
             .map_err(|_| ProviderError::Timeout {

@@ -40,7 +40,9 @@ pub(crate) async fn upgrade(
         Err(reply) => return *reply,
     };
     match ws {
-        Ok(ws) => ws.on_upgrade(move |socket| Session::new(shared, params).run(socket)),
+        Ok(ws) => ws
+            .read_buffer_size(crate::fakes::FAKE_READ_BUFFER)
+            .on_upgrade(move |socket| Session::new(shared, params).run(socket)),
         Err(rejection) => rejection.into_response(),
     }
 }

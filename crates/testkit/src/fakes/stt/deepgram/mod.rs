@@ -15,11 +15,14 @@
 //! # let _ = base_url; Ok(()) }
 //! ```
 
+mod endpoint;
 mod engine;
 mod handshake;
 mod live;
 mod prerecorded;
 mod wire;
+
+pub use endpoint::endpoint_wait;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -12,10 +12,10 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use super::contract;
-use crate::fakes::Recorded;
 use crate::fakes::tts::audio::AudioFormat;
 use crate::fakes::tts::pacer::Pacer;
 use crate::fakes::tts::shared::{Shared, query_map};
+use crate::fakes::{FAKE_READ_BUFFER, Recorded};
 
 const DEFAULT_SCHEDULE: [usize; 4] = [120, 160, 250, 290];
 
@@ -80,7 +80,8 @@ fn upgrade(
         ending: false,
         shared: shared.clone(),
     };
-    ws.on_upgrade(move |socket| session.run(socket))
+    ws.read_buffer_size(FAKE_READ_BUFFER)
+        .on_upgrade(move |socket| session.run(socket))
 }
 
 struct Session {
