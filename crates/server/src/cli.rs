@@ -82,18 +82,8 @@ pub struct LoadgenArgs {
     /// With --url: the server's process id, to read its CPU and memory from /proc.
     #[arg(long)]
     pub server_pid: Option<u32>,
-    /// The fake STT's final transcript, after it detects the end of speech.
-    #[arg(long, default_value_t = 150)]
-    pub stt_final_ms: u64,
-    /// The fake LLM's first token.
-    #[arg(long, default_value_t = 250)]
-    pub llm_first_token_ms: u64,
-    /// The fake LLM's tokens per second after the first.
-    #[arg(long, default_value_t = 50)]
-    pub llm_tokens_per_second: u32,
-    /// The fake TTS's first audio.
-    #[arg(long, default_value_t = 120)]
-    pub tts_first_byte_ms: u64,
+    #[command(flatten)]
+    pub latencies: FakeLatencies,
     /// The silence after which the STT ends an utterance, as the server asks it to.
     #[arg(long, default_value_t = 300)]
     pub stt_endpointing_ms: u32,
@@ -120,6 +110,13 @@ pub struct FakesArgs {
     /// The fakes listen on the next six ports.
     #[arg(long, default_value_t = 9100)]
     pub base_port: u16,
+    #[command(flatten)]
+    pub latencies: FakeLatencies,
+}
+
+/// How slow the AI provider fakes are (`switchboard fakes`, and the loadgen's own fakes).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct FakeLatencies {
     /// From the end of the caller's speech to the final transcript.
     #[arg(long, default_value_t = 150)]
     pub stt_final_ms: u64,

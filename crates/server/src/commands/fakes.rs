@@ -11,10 +11,10 @@ use crate::server;
 pub async fn run(args: FakesArgs) -> anyhow::Result<()> {
     let config = SuiteConfig {
         base_port: args.base_port,
-        stt_final: Duration::from_millis(args.stt_final_ms),
-        llm_first_token: Duration::from_millis(args.llm_first_token_ms),
-        llm_tokens_per_second: args.llm_tokens_per_second,
-        tts_first_byte: Duration::from_millis(args.tts_first_byte_ms),
+        stt_final: Duration::from_millis(args.latencies.stt_final_ms),
+        llm_first_token: Duration::from_millis(args.latencies.llm_first_token_ms),
+        llm_tokens_per_second: args.latencies.llm_tokens_per_second,
+        tts_first_byte: Duration::from_millis(args.latencies.tts_first_byte_ms),
         ..SuiteConfig::default()
     };
     let suite = FakeSuite::start(&config).await.with_context(|| {

@@ -49,10 +49,10 @@ pub struct Plan {
 impl Plan {
     pub fn new(args: &LoadgenArgs) -> anyhow::Result<Self> {
         let delays = Delays {
-            stt_final_ms: args.stt_final_ms,
-            llm_first_token_ms: args.llm_first_token_ms,
-            llm_tokens_per_second: args.llm_tokens_per_second.max(1),
-            tts_first_byte_ms: args.tts_first_byte_ms,
+            stt_final_ms: args.latencies.stt_final_ms,
+            llm_first_token_ms: args.latencies.llm_first_token_ms,
+            llm_tokens_per_second: args.latencies.llm_tokens_per_second.max(1),
+            tts_first_byte_ms: args.latencies.tts_first_byte_ms,
             stt_endpointing_ms: args.stt_endpointing_ms,
         };
         let suite = SuiteConfig {
