@@ -7,7 +7,7 @@ use std::time::Duration;
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
-use switchboard_voice::conversation::{RemoteControl, RemoteError};
+use switchboard_voice::conversation::{MAX_SPOKEN_CHARS, RemoteControl, RemoteError, spoken_text};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,7 +20,6 @@ use crate::http::{ApiError, AppState};
 /// How long `ask` waits for an answer unless told otherwise, and at most.
 const DEFAULT_ASK_SECS: u64 = 180;
 const MAX_ASK_SECS: u64 = 600;
-const MAX_TEXT_CHARS: usize = 4_000;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -72,14 +71,12 @@ fn control(state: &AppState, principal: &Principal, id: &str) -> ApiResult<Remot
 }
 
 fn text(field: &str, text: &str) -> ApiResult<String> {
-    let text = text.trim();
-    if text.is_empty() || text.chars().count() > MAX_TEXT_CHARS {
-        return Err(ApiError::bad_field(
+    spoken_text(text).ok_or_else(|| {
+        ApiError::bad_field(
             field,
-            format!("must be between 1 and {MAX_TEXT_CHARS} characters"),
-        ));
-    }
-    Ok(text.to_owned())
+            format!("must be between 1 and {MAX_SPOKEN_CHARS} characters"),
+        )
+    })
 }
 
 fn settled(result: Result<(), RemoteError>) -> Outcome {

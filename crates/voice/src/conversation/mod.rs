@@ -25,6 +25,6 @@ mod tools;
 pub use brain::ConversationBrain;
 pub use providers::{ConversationProviders, PriceList, ProviderNames, UnitPrices};
 pub use realtime::{DEFAULT_INPUT_TRANSCRIPTION, RealtimeBrain};
-pub use remote::{RemoteControl, RemoteError};
+pub use remote::{MAX_SPOKEN_CHARS, RemoteControl, RemoteError, spoken_text};
 pub use spec::{BuiltinTool, ConversationSpec, DurationPolicy, SilencePolicy, TurnPolicy};
 pub use tools::ToolRunner;

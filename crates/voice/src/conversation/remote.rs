@@ -3,6 +3,15 @@
 
 use tokio::sync::{mpsc, oneshot};
 
+/// The longest text one remote command may speak.
+pub const MAX_SPOKEN_CHARS: usize = 4_000;
+
+/// Text a remote command may speak: trimmed, not empty, at most [`MAX_SPOKEN_CHARS`].
+pub fn spoken_text(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty() && text.chars().count() <= MAX_SPOKEN_CHARS).then(|| text.to_owned())
+}
+
 /// Commands waiting for the conversation; a caller that queues more waits.
 const COMMAND_CAPACITY: usize = 16;
 

@@ -15,6 +15,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use switchboard_voice::conversation::{MAX_SPOKEN_CHARS, spoken_text};
 
 use super::idle::McpCalls;
 use crate::http::AppState;
@@ -30,9 +31,6 @@ pub struct ToolContext<'a> {
 
 /// A tool's answer: structured output, or a sentence saying what went wrong.
 pub type ToolResult<T> = Result<T, String>;
-
-/// The longest message a tool speaks or texts.
-const MAX_MESSAGE_CHARS: usize = 4_000;
 
 fn tool<I: JsonSchema + 'static, O: JsonSchema + 'static>(
     name: &'static str,
@@ -134,16 +132,12 @@ async fn run<I: DeserializeOwned, O: Serialize, F: Future<Output = ToolResult<O>
 
 /// A message to say or send: trimmed, not empty, not too long.
 fn message(text: &str) -> ToolResult<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err("`message` is empty: say what the user should hear.".into());
-    }
-    if text.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(format!(
-            "`message` is longer than {MAX_MESSAGE_CHARS} characters; say less at a time."
-        ));
-    }
-    Ok(text.to_owned())
+    spoken_text(text).ok_or_else(|| {
+        format!(
+            "`message` must say something, in at most {MAX_SPOKEN_CHARS} characters; say less \
+             at a time if it is long."
+        )
+    })
 }
 
 /// Internal failures reach the model as a plain sentence; the cause goes to the log.

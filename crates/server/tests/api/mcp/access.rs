@@ -102,7 +102,7 @@ pub async fn mcp_needs_a_key_and_never_shows_another_tenants_calls(db: TestDatab
     let invalid = error_text(&call(&bob_client, "initiate_call", json!({"text": "Hi"})).await);
     assert!(invalid.contains("not valid"), "{invalid}");
     let empty = error_text(&call(&bob_client, "send_sms", json!({"message": "  "})).await);
-    assert!(empty.contains("empty"), "{empty}");
+    assert!(empty.contains("must say something"), "{empty}");
     let unknown = bob_client
         .call_tool(CallToolRequestParams::new("launch_rockets"))
         .await;
